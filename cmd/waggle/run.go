@@ -1,0 +1,287 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/waggle-dev/waggle/catalog"
+	"github.com/waggle-dev/waggle/catalog/sqlstore"
+	"github.com/waggle-dev/waggle/config"
+	"github.com/waggle-dev/waggle/engine"
+	"github.com/waggle-dev/waggle/script"
+	"github.com/waggle-dev/waggle/storage"
+)
+
+// sessionFlags are the flags `run` and `shell` share (hive / spark-sql command-line compatible).
+type sessionFlags struct {
+	hivevars []string
+	defines  []string
+	hiveconf []string
+	conf     []string
+	inits    []string
+	database string
+	verbose  bool
+	silent   bool
+	force    bool
+	exec     string
+	file     string
+}
+
+func (f *sessionFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.hivevars, "hivevar", nil, "variable for ${hivevar:k} / ${k} (k=v, repeatable)")
+	fl.StringArrayVarP(&f.defines, "define", "d", nil, "same as --hivevar (k=v, repeatable)")
+	fl.StringArrayVar(&f.hiveconf, "hiveconf", nil, "Hive setting (k=v, repeatable)")
+	fl.StringArrayVar(&f.conf, "conf", nil, "Spark-style setting (spark.sql.warehouse.dir, spark.hadoop.*, spark.hive.*; k=v, repeatable)")
+	fl.StringArrayVarP(&f.inits, "init", "i", nil, "initialization script run first (repeatable)")
+	fl.StringVar(&f.database, "database", "", "database to use")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "echo each statement before its output")
+	fl.BoolVarP(&f.silent, "silent", "S", false, "no progress or timing lines on stderr")
+	fl.BoolVar(&f.force, "force", false, "continue after a failed statement")
+	fl.StringVarP(&f.exec, "execute", "e", "", "SQL to run instead of a file")
+	fl.StringVarP(&f.file, "file", "f", "", "script file to run")
+}
+
+// pairs splits k=v flag values.
+func pairs(vals []string) ([][2]string, error) {
+	var out [][2]string
+	for _, v := range vals {
+		k, val, err := config.SplitPair(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, [2]string{k, val})
+	}
+	return out, nil
+}
+
+// openSession loads the configuration, opens the metastore and storage and starts an engine session.
+func (f *sessionFlags) openSession(ctx context.Context, stdout, stderr io.Writer) (*engine.Session, func(), error) {
+	var cli [][2]string
+	for _, group := range [][]string{f.hiveconf, f.conf} {
+		p, err := pairs(group)
+		if err != nil {
+			return nil, nil, &exitError{code: 2, err: err}
+		}
+		cli = append(cli, p...)
+	}
+	conf, err := config.Load(nil, cli)
+	if err != nil {
+		return nil, nil, &exitError{code: 2, err: err}
+	}
+	vars := map[string]string{}
+	for _, group := range [][]string{f.hivevars, f.defines} {
+		p, err := pairs(group)
+		if err != nil {
+			return nil, nil, &exitError{code: 2, err: err}
+		}
+		for _, kv := range p {
+			vars[kv[0]] = kv[1]
+		}
+	}
+	cat, err := openCatalog(ctx, conf)
+	if err != nil {
+		return nil, nil, &exitError{code: 1, err: err}
+	}
+	st, err := storage.New(conf)
+	if err != nil {
+		cat.Close()
+		return nil, nil, &exitError{code: 1, err: err}
+	}
+	s, err := engine.NewSession(ctx, engine.Options{
+		Conf: conf, HiveVars: vars, Catalog: cat, Storage: st,
+		Stdout: stdout, Stderr: stderr,
+		Verbose: f.verbose, Silent: f.silent, Force: f.force, Database: f.database,
+	})
+	if err != nil {
+		cat.Close()
+		return nil, nil, &exitError{code: 1, err: err}
+	}
+	cleanup := func() {
+		s.Close()
+		cat.Close()
+	}
+	if f.database != "" {
+		if err := s.RunScript(ctx, "--database", "USE "+f.database); err != nil {
+			cleanup()
+			return nil, nil, &exitError{code: 1}
+		}
+	}
+	for _, init := range f.inits {
+		data, err := os.ReadFile(init)
+		if err != nil {
+			cleanup()
+			return nil, nil, &exitError{code: 1, err: err}
+		}
+		if err := s.RunScript(ctx, init, string(data)); err != nil {
+			cleanup()
+			return nil, nil, &exitError{code: 1}
+		}
+	}
+	return s, cleanup, nil
+}
+
+// openCatalog opens the metastore named by javax.jdo.option.ConnectionURL.
+func openCatalog(ctx context.Context, conf map[string]string) (catalog.Catalog, error) {
+	url := conf[config.ConnectionURL]
+	path, ok := strings.CutPrefix(url, "jdbc:sqlite:")
+	if !ok {
+		return nil, fmt.Errorf("metastore URL %q is not supported yet (use jdbc:sqlite:PATH)", url)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("metastore directory: %w", err)
+	}
+	wh := conf[config.Warehouse]
+	if !strings.Contains(wh, "://") {
+		abs, err := filepath.Abs(wh)
+		if err != nil {
+			return nil, err
+		}
+		wh = "file://" + abs
+	}
+	return sqlstore.Open(ctx, sqlstore.Options{Driver: "sqlite", DSN: path, Warehouse: wh})
+}
+
+func newRunCmd() *cobra.Command {
+	f := &sessionFlags{}
+	cmd := &cobra.Command{
+		Use:   "run [FILE]",
+		Short: "Run a Hive script like `hive -f` / `spark-sql -f`",
+		Long: `Run a Hive script statement by statement. Result rows go to stdout (TAB-separated, Hive CLI style);
+progress, timing and errors go to stderr. The script stops at the first failing statement (exit code 1)
+unless --force is given.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			file := f.file
+			if len(args) == 1 {
+				file = args[0]
+			}
+			if file == "" && f.exec == "" {
+				return &exitError{code: 2, err: errors.New("run needs a script FILE, -f FILE or -e SQL")}
+			}
+			return runNonInteractive(cmd.Context(), f, file, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func runNonInteractive(ctx context.Context, f *sessionFlags, file string, stdout, stderr io.Writer) error {
+	var src, name string
+	if f.exec != "" {
+		src, name = f.exec, "-e"
+	} else {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return &exitError{code: 1, err: fmt.Errorf("cannot read script: %w", err)}
+		}
+		src, name = string(data), file
+	}
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	defer out.Flush()
+	s, cleanup, err := f.openSession(ctx, out, stderr)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if err := s.RunScript(ctx, name, src); err != nil {
+		out.Flush()
+		if errors.Is(err, context.Canceled) {
+			return &exitError{code: 130, err: errors.New("interrupted")}
+		}
+		return &exitError{code: 1}
+	}
+	return nil
+}
+
+func newShellCmd() *cobra.Command {
+	f := &sessionFlags{}
+	cmd := &cobra.Command{
+		Use:   "shell",
+		Short: "Interactive hive> prompt (or -e SQL / -f FILE non-interactively)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.exec != "" || f.file != "" {
+				return runNonInteractive(cmd.Context(), f, f.file, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			}
+			return repl(cmd.Context(), f, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+// repl reads statements at a `hive>` prompt until EOF or `quit;`/`exit;`. A statement ends at a `;`
+// outside quotes and comments; lines are appended to ~/.waggle/history.
+func repl(ctx context.Context, f *sessionFlags, in io.Reader, stdout, stderr io.Writer) error {
+	s, cleanup, err := f.openSession(ctx, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	var hist io.Writer = io.Discard
+	if home := s.Conf(config.WaggleHome); home != "" {
+		if h, err := os.OpenFile(filepath.Join(home, "history"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+			defer h.Close()
+			hist = h
+		}
+	}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	var buf strings.Builder
+	prompt := func() {
+		if buf.Len() == 0 {
+			fmt.Fprint(stderr, "hive> ")
+		} else {
+			fmt.Fprint(stderr, "    > ")
+		}
+	}
+	prompt()
+	for sc.Scan() {
+		line := sc.Text()
+		fmt.Fprintln(hist, line)
+		buf.WriteString(line)
+		buf.WriteByte('\n')
+		text := buf.String()
+		if !statementComplete(text) {
+			prompt()
+			continue
+		}
+		buf.Reset()
+		stmts, _ := script.Split("<stdin>", text)
+		for _, st := range stmts {
+			lower := strings.ToLower(strings.TrimSpace(st.Text))
+			if lower == "quit" || lower == "exit" {
+				return nil
+			}
+			s.Execute(ctx, st)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		prompt()
+	}
+	fmt.Fprintln(stderr)
+	return sc.Err()
+}
+
+// statementComplete reports whether text ends with a `;` that is outside quotes and comments.
+func statementComplete(text string) bool {
+	trimmed := strings.TrimSpace(text)
+	if !strings.HasSuffix(trimmed, ";") {
+		return false
+	}
+	stmts, err := script.Split("", trimmed+"\nSELECT 1")
+	if err != nil {
+		return false
+	}
+	// The sentinel statement is separate only if the final ';' really ended a statement.
+	return len(stmts) > 0 && stmts[len(stmts)-1].Text == "SELECT 1"
+}

@@ -1,0 +1,632 @@
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/waggle-dev/waggle/catalog"
+	"github.com/waggle-dev/waggle/config"
+	"github.com/waggle-dev/waggle/duckdbsql"
+	"github.com/waggle-dev/waggle/engine/tableformat"
+	"github.com/waggle-dev/waggle/hiveql/ast"
+	"github.com/waggle-dev/waggle/hiveql/types"
+	"github.com/waggle-dev/waggle/output"
+	"github.com/waggle-dev/waggle/storage"
+	"github.com/waggle-dev/waggle/translate"
+)
+
+// query runs a query and prints its rows.
+func (x *stmtExec) query(ctx context.Context, q ast.Query) error {
+	res, err := x.translateQuery(ctx, q)
+	if err != nil {
+		return err
+	}
+	return x.printResult(ctx, q, res)
+}
+
+func (x *stmtExec) printResult(ctx context.Context, n ast.Node, res *translate.Result) error {
+	rows, err := x.s.conn.QueryContext(ctx, res.SQL)
+	if err != nil {
+		return x.runtimeErr(n, err)
+	}
+	defer rows.Close()
+	w := output.NewWriter(x.s.stdout, output.Options{PrintHeader: config.Bool(x.s.conf, "hive.cli.print.header", false)})
+	ts := make([]*types.Type, len(res.Columns))
+	names := make([]string, len(res.Columns))
+	for i, c := range res.Columns {
+		ts[i], names[i] = c.Type, c.Name
+	}
+	x.rec.Columns = names
+	w.SetTypes(ts)
+	if err := w.WriteHeader(names); err != nil {
+		return x.wrap(n, err)
+	}
+	vals := make([]any, len(ts))
+	ptrs := make([]any, len(ts))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return x.runtimeErr(n, err)
+		}
+		if err := w.WriteRow(vals); err != nil {
+			return x.wrap(n, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		w.Flush()
+		return x.runtimeErr(n, err)
+	}
+	x.rec.Rows = w.Rows()
+	return x.wrap(n, w.Flush())
+}
+
+// runtimeErr wraps a DuckDB execution error.
+func (x *stmtExec) runtimeErr(n ast.Node, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Kind: KindCancelled, Pos: x.pos(n), Msg: "statement cancelled", Err: err}
+	}
+	return &Error{Kind: KindExecution, Pos: x.pos(n), Msg: err.Error(), Err: err}
+}
+
+func (x *stmtExec) explain(ctx context.Context, n *ast.ExplainStmt) error {
+	var q ast.Query
+	switch st := n.Stmt.(type) {
+	case *ast.QueryStmt:
+		q = st.Query
+	case *ast.InsertStmt:
+		q = st.Query
+	case *ast.CreateTableStmt:
+		q = st.AsQuery
+	}
+	if q == nil {
+		fmt.Fprintf(x.s.stdout, "STAGE DEPENDENCIES:\n  Stage-0 is a root stage (%T)\n", n.Stmt)
+		return nil
+	}
+	res, err := x.translateQuery(ctx, q)
+	if err != nil {
+		return err
+	}
+	rows, err := x.s.conn.QueryContext(ctx, "EXPLAIN "+res.SQL)
+	if err != nil {
+		return x.runtimeErr(n, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return x.runtimeErr(n, err)
+		}
+		fmt.Fprintln(x.s.stdout, v)
+	}
+	return x.runtimeErr(n, rows.Err())
+}
+
+// ---------------------------------------------------------------------------------------------------
+// INSERT
+
+func (x *stmtExec) insert(ctx context.Context, n *ast.InsertStmt) error {
+	q := n.Query
+	if n.With != nil {
+		q = withQuery(n.With, q)
+	}
+	return x.insertInto(ctx, n.Target, q)
+}
+
+// withQuery attaches a statement-level WITH clause to the query it governs.
+func withQuery(w *ast.With, q ast.Query) ast.Query {
+	switch v := q.(type) {
+	case *ast.Select:
+		if v.With == nil {
+			c := *v
+			c.With = w
+			return &c
+		}
+	case *ast.SetOp:
+		if v.With == nil {
+			c := *v
+			c.With = w
+			return &c
+		}
+	case *ast.ParenQuery:
+		if v.With == nil {
+			c := *v
+			c.With = w
+			return &c
+		}
+	}
+	return &ast.ParenQuery{Span: ast.Span{From: q.Pos(), To: q.End()}, With: w, Query: q}
+}
+
+func (x *stmtExec) fromInsert(ctx context.Context, n *ast.FromInsertStmt) error {
+	for _, b := range n.Bodies {
+		sel := *b.Select
+		sel.From = n.From
+		sel.With = n.With
+		if b.Target == nil {
+			if err := x.query(ctx, &sel); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := x.insertInto(ctx, b.Target, &sel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *stmtExec) insertInto(ctx context.Context, target *ast.InsertTarget, q ast.Query) error {
+	if target.Directory {
+		return x.insertDirectory(ctx, target, q)
+	}
+	t, err := x.getTable(ctx, target.Table)
+	if err != nil {
+		return err
+	}
+	if t.IsView() {
+		return x.errorf(KindSemantic, target.Table, "Cannot insert into a view: %s.%s", t.DBName, t.Name)
+	}
+	res, err := x.translateQuery(ctx, q)
+	if err != nil {
+		return err
+	}
+	if len(target.Columns) > 0 {
+		res, err = x.reorderColumns(t, target, res)
+		if err != nil {
+			return err
+		}
+	}
+	if target.IfNotExists && target.Partition != nil {
+		vals, err := x.staticPartitionValues(ctx, t, target.Partition, false)
+		if err == nil {
+			if _, err := x.s.cat.GetPartition(ctx, t.DBName, t.Name, vals); err == nil {
+				return nil // INSERT OVERWRITE ... IF NOT EXISTS: the partition exists, nothing to do.
+			}
+		}
+	}
+	return x.writeQuery(ctx, t, res, target.Partition, target.Overwrite, target)
+}
+
+// reorderColumns handles INSERT INTO t (c1, c2) SELECT ...: the query's columns go to the named columns,
+// the others get NULL.
+func (x *stmtExec) reorderColumns(t *catalog.Table, target *ast.InsertTarget, res *translate.Result) (*translate.Result, error) {
+	data, _, err := columnsOf(t)
+	if err != nil {
+		return nil, x.wrap(target, err)
+	}
+	if len(target.Columns) != len(res.Columns) {
+		return nil, x.errorf(KindSemantic, target, "Cannot insert into target table because column number/types are different '%s': Table insclause-0 has %d columns, but query has %d columns.", t.Name, len(target.Columns), len(res.Columns))
+	}
+	pos := map[string]int{}
+	for i, c := range target.Columns {
+		pos[strings.ToLower(c.Name)] = i
+	}
+	var sel []string
+	var cols []translate.Column
+	for _, c := range data {
+		if i, ok := pos[c.Name]; ok {
+			sel = append(sel, duckdbsql.Ident(res.Columns[i].Name))
+			cols = append(cols, translate.Column{Name: c.Name, Type: res.Columns[i].Type})
+			delete(pos, c.Name)
+		} else {
+			sel = append(sel, "CAST(NULL AS "+duckdbsql.Type(c.Type)+")")
+			cols = append(cols, c)
+		}
+	}
+	for name := range pos {
+		return nil, x.errorf(KindSemantic, target, "Invalid column reference '%s' in the column list of INSERT", name)
+	}
+	return &translate.Result{SQL: "SELECT " + strings.Join(sel, ", ") + " FROM (" + res.SQL + ")", Columns: cols}, nil
+}
+
+// writeQuery writes a query's rows into table t (optionally a static/dynamic partition), replacing the
+// old data when overwrite is set. Either every partition is written and committed or the old data stays.
+func (x *stmtExec) writeQuery(ctx context.Context, t *catalog.Table, res *translate.Result, spec *ast.PartitionSpec, overwrite bool, node ast.Node) error {
+	s := x.s
+	data, part, err := columnsOf(t)
+	if err != nil {
+		return x.wrap(node, err)
+	}
+	// Static and dynamic partition columns.
+	static := make([]string, len(part))
+	isStatic := make([]bool, len(part))
+	if spec != nil {
+		for _, it := range spec.Items {
+			idx := -1
+			for i, c := range part {
+				if strings.EqualFold(c.Name, it.Name.Name) {
+					idx = i
+				}
+			}
+			if idx < 0 {
+				return x.errorf(KindSemantic, it.Name, "%s is not a partition column of %s.%s", it.Name.Name, t.DBName, t.Name)
+			}
+			if it.Value != nil {
+				v, err := x.constString(ctx, it.Value)
+				if err != nil {
+					return err
+				}
+				static[idx], isStatic[idx] = v, true
+			}
+		}
+	} else if len(part) > 0 && s.conf["waggle.insert.partition.required"] == "true" {
+		return x.errorf(KindSemantic, node, "Need to specify partition columns because the destination table is partitioned")
+	}
+	var dynamic []translate.Column
+	nStatic := 0
+	for i, c := range part {
+		if isStatic[i] {
+			nStatic++
+			if len(dynamic) > 0 {
+				return x.errorf(KindSemantic, spec, "Dynamic partition cannot be the parent of a static partition '%s'", c.Name)
+			}
+		} else {
+			dynamic = append(dynamic, c)
+		}
+	}
+	if len(dynamic) > 0 && nStatic == 0 && !strings.EqualFold(s.conf["hive.exec.dynamic.partition.mode"], "nonstrict") {
+		return x.errorf(KindSemantic, node, "Dynamic partition strict mode requires at least one static partition column. To turn this off set hive.exec.dynamic.partition.mode=nonstrict")
+	}
+	if len(dynamic) > 0 && s.conf["hive.exec.dynamic.partition"] == "false" {
+		return x.errorf(KindSemantic, node, "Dynamic partition is disabled. Either enable it by setting hive.exec.dynamic.partition=true or specify partition column values")
+	}
+	target := append(append([]translate.Column(nil), data...), dynamic...)
+	conformed, err := translate.Conform(res, target)
+	if err != nil {
+		var te *translate.Error
+		if errors.As(err, &te) {
+			return x.errorf(KindSemantic, node, "%s", strings.ReplaceAll(te.Msg, "insclause-0", "insclause-0"))
+		}
+		return x.errorf(KindSemantic, node, "Cannot insert into target table '%s.%s': %v", t.DBName, t.Name, err)
+	}
+
+	w := &writer{x: x, t: t, data: data, part: part, overwrite: overwrite, id: s.nextID()}
+	defer w.cleanup(ctx)
+	if len(part) == 0 {
+		if err := w.stage(ctx, conformed, t.SD.Location, nil, t.SD); err != nil {
+			return err
+		}
+	} else if len(dynamic) == 0 {
+		if err := w.stagePartition(ctx, conformed, static); err != nil {
+			return err
+		}
+	} else {
+		if err := w.stageDynamic(ctx, conformed, static, isStatic, dynamic); err != nil {
+			return err
+		}
+	}
+	if err := w.commit(ctx); err != nil {
+		return err
+	}
+	x.rec.Rows, x.rec.Bytes = w.rows, w.bytes
+	if !x.s.opts.Silent {
+		for _, p := range w.newParts {
+			fmt.Fprintf(s.stderr, "Loading data to table %s.%s partition (%s)\n", t.DBName, t.Name, p)
+		}
+	}
+	return nil
+}
+
+func (s *Session) nextID() string {
+	s.seq++
+	// Time first (fixed width) so that files named after ids sort in the order they were written.
+	return fmt.Sprintf("%019d_%d_%d", time.Now().UnixNano(), os.Getpid(), s.seq)
+}
+
+// writer stages files for one statement and commits them.
+type writer struct {
+	x         *stmtExec
+	t         *catalog.Table
+	data      []translate.Column
+	part      []translate.Column
+	overwrite bool
+	id        string
+	targets   []*stagedDir
+	rows      int64
+	bytes     int64
+	newParts  []string
+	addParts  []*catalog.Partition
+}
+
+// stagedDir is one destination directory with its staged files.
+type stagedDir struct {
+	dir     string // table or partition directory
+	staging string // staging directory (hidden name, ignored by readers)
+	files   []string
+	trash   string
+	moved   []string // old files moved to trash
+	placed  []string // new files placed in dir
+}
+
+// stage writes the rows of query (already conformed to the data columns) into a staging directory for dir.
+func (w *writer) stage(ctx context.Context, query, dir string, partValues []string, sd *catalog.StorageDescriptor) error {
+	x, s := w.x, w.x.s
+	spec, err := tableSpec(w.t, sd, w.data)
+	if err != nil {
+		return x.errorf(KindUnsupported, nil, "%v", err)
+	}
+	sdir := &stagedDir{dir: strings.TrimSuffix(dir, "/"), staging: strings.TrimSuffix(dir, "/") + "/.hive-staging_waggle_" + w.id}
+	w.targets = append(w.targets, sdir)
+	localDir := filepath.Join(s.tmp, "stage", w.id, strconv.Itoa(len(w.targets)))
+	if err := os.MkdirAll(localDir, 0o755); err != nil {
+		return x.wrap(nil, err)
+	}
+	// Spark's file naming (part-NNNNN-<id>-c000): files written later sort after earlier ones and
+	// after files loaded with LOAD DATA, so a scan returns rows in the order they arrived.
+	fileName := "part-00000-" + w.id + "-c000"
+	local := filepath.Join(localDir, fileName)
+	stmt, err := tableformat.WriteSQL(spec, query, local)
+	if err != nil {
+		return x.errorf(KindUnsupported, nil, "%v", err)
+	}
+	r, err := s.conn.ExecContext(ctx, stmt)
+	if err != nil {
+		return x.runtimeErr(nil, err)
+	}
+	n, _ := r.RowsAffected()
+	w.rows += n
+	if n == 0 {
+		os.Remove(local)
+		return nil
+	}
+	fi, err := os.Stat(local)
+	if err != nil {
+		return x.wrap(nil, err)
+	}
+	w.bytes += fi.Size()
+	dst := sdir.staging + "/" + fileName
+	if err := s.st.CopyFromLocal(ctx, local, dst); err != nil {
+		return x.wrap(nil, fmt.Errorf("stage %s: %w", dst, err))
+	}
+	os.Remove(local)
+	sdir.files = append(sdir.files, dst)
+	return nil
+}
+
+// partitionDir returns the directory of the partition with the given values, registering the partition
+// for creation at commit when it does not exist yet.
+func (w *writer) partitionDir(ctx context.Context, vals []string) (string, *catalog.StorageDescriptor, error) {
+	x, s := w.x, w.x.s
+	p, err := s.cat.GetPartition(ctx, w.t.DBName, w.t.Name, vals)
+	if err == nil {
+		return p.SD.Location, p.SD, nil
+	}
+	if !errors.Is(err, catalog.ErrNotFound) {
+		return "", nil, x.wrap(nil, err)
+	}
+	keys := w.t.PartitionKeys
+	pname, err := catalog.MakePartName(keys, vals)
+	if err != nil {
+		return "", nil, x.wrap(nil, err)
+	}
+	sd := *w.t.SD
+	sd.Location = strings.TrimSuffix(w.t.SD.Location, "/") + "/" + pname
+	w.addParts = append(w.addParts, &catalog.Partition{DBName: w.t.DBName, TableName: w.t.Name, Values: vals, SD: &sd, CreateTime: time.Now().Unix()})
+	w.newParts = append(w.newParts, pname)
+	return sd.Location, &sd, nil
+}
+
+func (w *writer) stagePartition(ctx context.Context, query string, vals []string) error {
+	dir, sd, err := w.partitionDir(ctx, vals)
+	if err != nil {
+		return err
+	}
+	return w.stage(ctx, query, dir, vals, sd)
+}
+
+// stageDynamic materialises the query once, then writes one file per partition value combination.
+func (w *writer) stageDynamic(ctx context.Context, query string, static []string, isStatic []bool, dynamic []translate.Column) error {
+	x, s := w.x, w.x.s
+	tmp := "__waggle_dyn_" + strings.NewReplacer("-", "_").Replace(w.id)
+	if _, err := s.conn.ExecContext(ctx, "CREATE TEMP TABLE "+duckdbsql.Ident(tmp)+" AS "+query); err != nil {
+		return x.runtimeErr(nil, err)
+	}
+	defer s.conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+duckdbsql.Ident(tmp))
+	var keyExprs []string
+	for i := range dynamic {
+		c := len(w.data) + i
+		keyExprs = append(keyExprs, fmt.Sprintf("CAST(#%d AS VARCHAR)", c+1))
+	}
+	rows, err := s.conn.QueryContext(ctx, "SELECT DISTINCT "+strings.Join(keyExprs, ", ")+" FROM "+duckdbsql.Ident(tmp)+" ORDER BY ALL")
+	if err != nil {
+		return x.runtimeErr(nil, err)
+	}
+	var combos [][]sql.NullString
+	for rows.Next() {
+		vals := make([]sql.NullString, len(dynamic))
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			rows.Close()
+			return x.runtimeErr(nil, err)
+		}
+		combos = append(combos, vals)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return x.runtimeErr(nil, err)
+	}
+	if max := s.conf["hive.exec.max.dynamic.partitions"]; max != "" {
+		if m, err := strconv.Atoi(max); err == nil && len(combos) > m {
+			return x.errorf(KindExecution, nil, "Number of dynamic partitions created is %d, which is more than %d. To solve this try to set hive.exec.max.dynamic.partitions to at least %d.", len(combos), m, len(combos))
+		}
+	}
+	dataSel := make([]string, len(w.data))
+	for i, c := range w.data {
+		dataSel[i] = duckdbsql.Ident(c.Name)
+	}
+	for _, combo := range combos {
+		vals := make([]string, len(w.part))
+		var conds []string
+		d := 0
+		for i := range w.part {
+			if isStatic[i] {
+				vals[i] = static[i]
+				continue
+			}
+			col := duckdbsql.Ident(dynamic[d].Name)
+			v := combo[d]
+			if !v.Valid || v.String == "" {
+				// NULL and '' go to Hive's default partition.
+				vals[i] = defaultPartition
+				conds = append(conds, fmt.Sprintf("(%s IS NULL OR CAST(%s AS VARCHAR) = '')", col, col))
+			} else {
+				vals[i] = v.String
+				conds = append(conds, fmt.Sprintf("CAST(%s AS VARCHAR) = %s", col, duckdbsql.String(v.String)))
+			}
+			d++
+		}
+		q := "SELECT " + strings.Join(dataSel, ", ") + " FROM " + duckdbsql.Ident(tmp) + " WHERE " + strings.Join(conds, " AND ")
+		if err := w.stagePartition(ctx, q, vals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// commit publishes the staged files: for each directory, old files (on OVERWRITE) move to a trash
+// directory, staged files move in; then new partitions are registered. Any failure rolls back what was
+// moved, so readers see either the old or the new data.
+func (w *writer) commit(ctx context.Context) error {
+	x, s := w.x, w.x.s
+	ctx = context.WithoutCancel(ctx) // a commit in progress is not interrupted half-way
+	var err error
+	for _, d := range w.targets {
+		if err = w.commitDir(ctx, d); err != nil {
+			break
+		}
+	}
+	if err == nil && len(w.addParts) > 0 {
+		err = s.cat.AddPartitions(ctx, w.addParts, true)
+	}
+	if err != nil {
+		for _, d := range w.targets {
+			w.rollbackDir(ctx, d)
+		}
+		return x.wrap(nil, fmt.Errorf("commit: %w", err))
+	}
+	for _, d := range w.targets {
+		if d.trash != "" {
+			_ = s.st.Delete(ctx, d.trash, true)
+		}
+	}
+	return nil
+}
+
+func (w *writer) commitDir(ctx context.Context, d *stagedDir) error {
+	s := w.x.s
+	if err := s.st.MkdirAll(ctx, d.dir); err != nil {
+		return err
+	}
+	existing, err := s.st.ListFiles(ctx, d.dir, false)
+	if err != nil && !errors.Is(err, storage.ErrNotExist) {
+		return err
+	}
+	taken := map[string]bool{}
+	for _, f := range existing {
+		if f.IsDir {
+			continue
+		}
+		if w.overwrite {
+			if d.trash == "" {
+				d.trash = d.dir + "/.hive-trash_waggle_" + w.id
+			}
+			dst := d.trash + "/" + f.Name
+			if err := s.st.Rename(ctx, f.Path, dst); err != nil {
+				return err
+			}
+			d.moved = append(d.moved, f.Path)
+		} else {
+			taken[f.Name] = true
+		}
+	}
+	for _, f := range d.files {
+		name := path.Base(f)
+		base := name
+		for i := 1; taken[name]; i++ {
+			name = fmt.Sprintf("%s_copy_%d", base, i)
+		}
+		taken[name] = true
+		dst := d.dir + "/" + name
+		if err := s.st.Rename(ctx, f, dst); err != nil {
+			return err
+		}
+		d.placed = append(d.placed, dst)
+	}
+	return nil
+}
+
+func (w *writer) rollbackDir(ctx context.Context, d *stagedDir) {
+	s := w.x.s
+	for _, p := range d.placed {
+		_ = s.st.Delete(ctx, p, false)
+	}
+	for _, p := range d.moved {
+		_ = s.st.Rename(ctx, d.trash+"/"+path.Base(p), p)
+	}
+}
+
+// cleanup removes staging directories and local scratch files (always, success or not).
+func (w *writer) cleanup(ctx context.Context) {
+	s := w.x.s
+	ctx = context.WithoutCancel(ctx)
+	for _, d := range w.targets {
+		_ = s.st.Delete(ctx, d.staging, true)
+	}
+	_ = os.RemoveAll(filepath.Join(s.tmp, "stage", w.id))
+}
+
+// insertDirectory is INSERT OVERWRITE [LOCAL] DIRECTORY 'path' [ROW FORMAT ...] [STORED AS ...] query.
+func (x *stmtExec) insertDirectory(ctx context.Context, target *ast.InsertTarget, q ast.Query) error {
+	s := x.s
+	res, err := x.translateQuery(ctx, q)
+	if err != nil {
+		return err
+	}
+	sd, err := x.storageFormat(target.RowFormat, target.StoredAs, nil, target)
+	if err != nil {
+		return err
+	}
+	dir := target.Path.Value
+	if target.Local {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return x.wrap(target.Path, err)
+		}
+		dir = "file://" + abs
+	} else if dir, err = s.st.Qualify(dir); err != nil {
+		return x.wrap(target.Path, err)
+	}
+	t := &catalog.Table{DBName: "", Name: "directory " + target.Path.Value, SD: sd, TableType: catalog.ExternalTable}
+	sd.Location = dir
+	for _, c := range res.Columns {
+		sd.Cols = append(sd.Cols, catalog.FieldSchema{Name: c.Name, Type: c.Type.String()})
+	}
+	data := res.Columns
+	w := &writer{x: x, t: t, data: data, overwrite: true, id: s.nextID()}
+	defer w.cleanup(ctx)
+	conformed, err := translate.Conform(res, data)
+	if err != nil {
+		return x.wrap(target, err)
+	}
+	if err := w.stage(ctx, conformed, dir, nil, sd); err != nil {
+		return err
+	}
+	if err := w.commit(ctx); err != nil {
+		return err
+	}
+	x.rec.Rows, x.rec.Bytes = w.rows, w.bytes
+	return nil
+}

@@ -1,0 +1,327 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/waggle-dev/waggle/catalog"
+	"github.com/waggle-dev/waggle/duckdbsql"
+	"github.com/waggle-dev/waggle/engine/tableformat"
+	"github.com/waggle-dev/waggle/hiveql/ast"
+	"github.com/waggle-dev/waggle/hiveql/types"
+	"github.com/waggle-dev/waggle/storage"
+	"github.com/waggle-dev/waggle/translate"
+)
+
+// defaultPartition is the directory value Hive uses for a NULL or empty partition value.
+const defaultPartition = "__HIVE_DEFAULT_PARTITION__"
+
+// resolver implements translate.TableResolver over the session's temporary tables and catalog.
+type resolver struct{ s *Session }
+
+// ResolveTable describes a table or view for the translator; its Scan lists and (for object stores)
+// fetches the files of the partitions the query needs and returns the DuckDB SQL reading them.
+func (r resolver) ResolveTable(ctx context.Context, db, name string) (*translate.Table, error) {
+	s := r.s
+	name = strings.ToLower(name)
+	var t *catalog.Table
+	if db == "" {
+		t = s.tempTables[name]
+		db = s.currentDB
+	}
+	db = strings.ToLower(db)
+	if t == nil {
+		var err error
+		t, err = s.cat.GetTable(ctx, db, name)
+		if err != nil {
+			return nil, err
+		}
+	}
+	data, part, err := columnsOf(t)
+	if err != nil {
+		return nil, err
+	}
+	tt := &translate.Table{DB: t.DBName, Name: t.Name, Columns: data, PartitionColumns: part}
+	if t.IsView() {
+		tt.ViewText = t.ViewExpandedText
+		return tt, nil
+	}
+	tt.Scan = func(ctx context.Context, filter string) (string, error) {
+		return s.scanSQL(ctx, t, data, part, filter)
+	}
+	return tt, nil
+}
+
+// tableSpec converts catalog metadata to the table format description.
+func tableSpec(t *catalog.Table, sd *catalog.StorageDescriptor, data []translate.Column) (tableformat.Spec, error) {
+	cols := make([]tableformat.Column, len(data))
+	for i, c := range data {
+		cols[i] = tableformat.Column{Name: c.Name, Type: c.Type}
+	}
+	spec, err := tableformat.SpecFrom(sd.SerDe.SerializationLib, sd.InputFormat, sd.SerDe.Parameters, t.Parameters, cols)
+	if err != nil {
+		return spec, fmt.Errorf("%w (table %s.%s)", err, t.DBName, t.Name)
+	}
+	return spec, nil
+}
+
+// dataFiles lists the visible data files directly under dir (Hive ignores names starting with _ or .)
+// and makes them local (object-store files are fetched into the session cache).
+func (s *Session) dataFiles(ctx context.Context, dir string) ([]string, error) {
+	infos, err := s.st.ListFiles(ctx, dir, false)
+	if err != nil {
+		if errors.Is(err, storage.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var files []string
+	for _, fi := range infos {
+		if fi.IsDir {
+			continue
+		}
+		local, err := s.st.Localize(ctx, fi.Path, path.Join(s.tmp, "cache"))
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, local)
+	}
+	return files, nil
+}
+
+// scanSQL builds the DuckDB query reading table t: its data columns followed by its partition columns.
+func (s *Session) scanSQL(ctx context.Context, t *catalog.Table, data, part []translate.Column, filter string) (string, error) {
+	if len(part) == 0 {
+		spec, err := tableSpec(t, t.SD, data)
+		if err != nil {
+			return "", err
+		}
+		files, err := s.dataFiles(ctx, t.SD.Location)
+		if err != nil {
+			return "", err
+		}
+		return tableformat.ReadSQL(ctx, s.conn, spec, files)
+	}
+	parts, err := s.prunePartitions(ctx, t, part, filter)
+	if err != nil {
+		return "", err
+	}
+	var selects []string
+	for _, p := range parts {
+		spec, err := tableSpec(t, p.SD, data)
+		if err != nil {
+			return "", err
+		}
+		files, err := s.dataFiles(ctx, p.SD.Location)
+		if err != nil {
+			return "", err
+		}
+		if len(files) == 0 {
+			continue
+		}
+		inner, err := tableformat.ReadSQL(ctx, s.conn, spec, files)
+		if err != nil {
+			return "", err
+		}
+		var b strings.Builder
+		b.WriteString("SELECT *")
+		for i, c := range part {
+			b.WriteString(", ")
+			b.WriteString(partitionValueSQL(p.Values[i], c.Type))
+			b.WriteString(" AS ")
+			b.WriteString(duckdbsql.Ident(c.Name))
+		}
+		b.WriteString(" FROM (")
+		b.WriteString(inner)
+		b.WriteString(")")
+		selects = append(selects, b.String())
+	}
+	if len(selects) == 0 {
+		// No data: an empty relation with the right columns.
+		var b strings.Builder
+		b.WriteString("SELECT ")
+		for i, c := range append(append([]translate.Column(nil), data...), part...) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "CAST(NULL AS %s) AS %s", duckdbsql.Type(c.Type), duckdbsql.Ident(c.Name))
+		}
+		b.WriteString(" WHERE false")
+		return b.String(), nil
+	}
+	return strings.Join(selects, "\nUNION ALL BY NAME\n"), nil
+}
+
+// partitionValueSQL is the typed SQL literal of a partition value (NULL for Hive's default partition).
+func partitionValueSQL(v string, t *types.Type) string {
+	if v == defaultPartition {
+		return "CAST(NULL AS " + duckdbsql.Type(t) + ")"
+	}
+	if t.IsString() {
+		return duckdbsql.String(v)
+	}
+	return "TRY_CAST(" + duckdbsql.String(v) + " AS " + duckdbsql.Type(t) + ")"
+}
+
+// prunePartitions lists t's partitions and keeps those that satisfy filter (a DuckDB predicate over the
+// partition columns), evaluated by DuckDB on a VALUES list of the partitions' typed values.
+func (s *Session) prunePartitions(ctx context.Context, t *catalog.Table, part []translate.Column, filter string) ([]*catalog.Partition, error) {
+	parts, err := s.cat.ListPartitions(ctx, t.DBName, t.Name, -1)
+	if err != nil {
+		return nil, err
+	}
+	if filter == "" || len(parts) == 0 {
+		return parts, nil
+	}
+	var b strings.Builder
+	b.WriteString("SELECT idx FROM (VALUES ")
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "(%d", i)
+		for j, c := range part {
+			b.WriteString(", ")
+			b.WriteString(partitionValueSQL(p.Values[j], c.Type))
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(") AS p(idx")
+	for _, c := range part {
+		b.WriteString(", ")
+		b.WriteString(duckdbsql.Ident(c.Name))
+	}
+	b.WriteString(") WHERE ")
+	b.WriteString(filter)
+	rows, err := s.conn.QueryContext(ctx, b.String())
+	if err != nil {
+		return nil, fmt.Errorf("partition pruning: %w", err)
+	}
+	defer rows.Close()
+	var keep []*catalog.Partition
+	for rows.Next() {
+		var idx int
+		if err := rows.Scan(&idx); err != nil {
+			return nil, err
+		}
+		keep = append(keep, parts[idx])
+	}
+	return keep, rows.Err()
+}
+
+// env is the translator's view of the session.
+func (s *Session) env() *translate.Env {
+	return &translate.Env{
+		Tables:        resolver{s},
+		Functions:     s.funcs,
+		TempFunctions: s.tempFuncs,
+		Macros:        s.macros,
+		Conf:          func(k string) string { return s.conf[k] },
+	}
+}
+
+// translateQuery translates a query with positioned errors.
+func (x *stmtExec) translateQuery(ctx context.Context, q ast.Query) (*translate.Result, error) {
+	res, err := translate.Query(ctx, x.s.env(), q)
+	if err != nil {
+		return nil, x.translateErr(q, err)
+	}
+	return res, nil
+}
+
+func (x *stmtExec) translateErr(n ast.Node, err error) error {
+	if errors.Is(err, catalog.ErrNotFound) {
+		var te *translate.Error
+		if !errors.As(err, &te) {
+			return x.errorf(KindSemantic, n, "%v", err)
+		}
+	}
+	return x.wrap(n, err)
+}
+
+// staticPartitionValues evaluates a fully static partition spec to the partition's value strings in
+// partition-key order. requireAll demands a value for every key.
+func (x *stmtExec) staticPartitionValues(ctx context.Context, t *catalog.Table, spec *ast.PartitionSpec, requireAll bool) ([]string, error) {
+	vals := make([]string, len(t.PartitionKeys))
+	set := make([]bool, len(t.PartitionKeys))
+	for _, it := range spec.Items {
+		idx := -1
+		for i, k := range t.PartitionKeys {
+			if strings.EqualFold(k.Name, it.Name.Name) {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			return nil, x.errorf(KindSemantic, it.Name, "Partition column %s is not a partition column of %s.%s", it.Name.Name, t.DBName, t.Name)
+		}
+		if it.Value == nil {
+			return nil, x.errorf(KindSemantic, it, "Dynamic partition column %s is not allowed here", it.Name.Name)
+		}
+		v, err := x.constString(ctx, it.Value)
+		if err != nil {
+			return nil, err
+		}
+		vals[idx], set[idx] = v, true
+	}
+	if requireAll {
+		for i, ok := range set {
+			if !ok {
+				return nil, x.errorf(KindSemantic, spec, "Partition spec is incomplete: missing a value for %s", t.PartitionKeys[i].Name)
+			}
+		}
+	}
+	return vals, nil
+}
+
+// constString evaluates a constant expression to the string Hive uses in partition names.
+func (x *stmtExec) constString(ctx context.Context, e ast.Expr) (string, error) {
+	switch v := e.(type) {
+	case *ast.StringLit:
+		return v.Value, nil
+	case *ast.NumberLit:
+		return v.Digits, nil
+	}
+	sql, _, err := translate.ConstExpr(ctx, x.s.env(), e)
+	if err != nil {
+		return "", x.translateErr(e, err)
+	}
+	var out *string
+	if err := x.s.conn.QueryRowContext(ctx, "SELECT CAST(("+sql+") AS VARCHAR)").Scan(&out); err != nil {
+		return "", x.wrap(e, err)
+	}
+	if out == nil || *out == "" {
+		return defaultPartition, nil
+	}
+	return *out, nil
+}
+
+// matchPartitions returns the partitions matching a (possibly partial) spec; nil spec matches all.
+func (x *stmtExec) matchPartitions(ctx context.Context, t *catalog.Table, spec *ast.PartitionSpec) ([]*catalog.Partition, error) {
+	all, err := x.s.cat.ListPartitions(ctx, t.DBName, t.Name, -1)
+	if err != nil {
+		return nil, x.wrap(spec, err)
+	}
+	if spec == nil {
+		return all, nil
+	}
+	vals, err := x.staticPartitionValues(ctx, t, spec, false)
+	if err != nil {
+		return nil, err
+	}
+	var out []*catalog.Partition
+	for _, p := range all {
+		ok := true
+		for i, v := range vals {
+			if v != "" && p.Values[i] != v {
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}

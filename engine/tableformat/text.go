@@ -1,0 +1,477 @@
+package tableformat
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/waggle-dev/waggle/hiveql/types"
+)
+
+// How a text file is read. DuckDB's CSV reader is fast but treats '\r' as a line break and skips empty
+// lines, and it cannot honour ESCAPED BY; the slower modes exist for the files where that matters.
+type textMode int
+
+const (
+	// modeFields: read_csv splits the fields (no ESCAPED BY, no last.column.takes.rest, no empty lines,
+	// no '\r'). The fast path.
+	modeFields textMode = iota
+	// modeLines: read_csv returns whole lines (empty lines included), SQL splits them.
+	modeLines
+	// modeExact: read_text + string_split on '\n' only, for files containing '\r' (Hive keeps it as data)
+	// or tables with a footer to skip. Reads a whole file into one value.
+	modeExact
+)
+
+// fileFacts are what ReadSQL learns about a text file by scanning its bytes.
+type fileFacts struct {
+	size         int64
+	hasCR        bool
+	hasEmptyLine bool
+}
+
+// scanText reads a file once to find '\r' bytes and empty lines (bytes.IndexByte / bytes.Index are
+// vectorised, so this runs at memory speed).
+func scanText(path string) (fileFacts, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return fileFacts{}, err
+	}
+	defer f.Close()
+	var facts fileFacts
+	buf := make([]byte, 1<<20)
+	prevNL := true // start of file counts as after a line break
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			chunk := buf[:n]
+			facts.size += int64(n)
+			if !facts.hasCR && bytes.IndexByte(chunk, '\r') >= 0 {
+				facts.hasCR = true
+			}
+			if !facts.hasEmptyLine && (prevNL && chunk[0] == '\n' || bytes.Contains(chunk, []byte("\n\n"))) {
+				facts.hasEmptyLine = true
+			}
+			prevNL = chunk[n-1] == '\n'
+			if facts.hasCR && facts.hasEmptyLine {
+				st, serr := f.Stat()
+				if serr == nil {
+					facts.size = st.Size()
+				}
+				return facts, nil
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return facts, nil
+		}
+		if err != nil {
+			return facts, err
+		}
+	}
+}
+
+func (tp *textParams) modeFor(f fileFacts) textMode {
+	switch {
+	case f.hasCR || tp.footer > 0 || f.hasEmptyLine && tp.header > 0:
+		return modeExact
+	case tp.escape != "" || tp.takesRest || f.hasEmptyLine:
+		return modeLines
+	}
+	return modeFields
+}
+
+// csvCommon are the read_csv options that turn off everything CSV-specific: no quoting, no escaping, no
+// comments, no sniffing, no header, every value VARCHAR, rows with missing fields padded with NULL,
+// extra fields ignored, lines of any length up to 256 MB.
+const csvCommon = "header=false, auto_detect=false, quote='', escape='', comment='', strict_mode=false, " +
+	"new_line='\\n', null_padding=true, max_line_size=268435456"
+
+// textReadSQL builds the SELECT for a LazySimpleSerDe table. See ReadSQL.
+func textReadSQL(spec Spec, files []string) (string, error) {
+	tp, err := spec.textParams()
+	if err != nil {
+		return "", err
+	}
+	type group struct {
+		mode  textMode
+		files []string
+	}
+	var groups []group
+	for _, path := range files {
+		facts, err := scanText(path)
+		if err != nil {
+			return "", err
+		}
+		if facts.size == 0 {
+			continue
+		}
+		m := tp.modeFor(facts)
+		if m != modeExact && len(groups) > 0 && groups[len(groups)-1].mode == m {
+			groups[len(groups)-1].files = append(groups[len(groups)-1].files, path)
+			continue
+		}
+		groups = append(groups, group{m, []string{path}})
+	}
+	if len(groups) == 0 {
+		return emptySelect(spec.Columns), nil
+	}
+	var parts []string
+	for _, g := range groups {
+		var q string
+		var err error
+		switch g.mode {
+		case modeFields:
+			q, err = tp.fieldsSelect(spec.Columns, g.files)
+		case modeLines:
+			src := fmt.Sprintf("SELECT coalesce(line, '') AS line FROM read_csv(%s, delim='', columns={'line': 'VARCHAR'}, %s%s)",
+				quoteList(g.files), csvCommon, skipOpt(tp.header))
+			q, err = tp.linesSelect(spec.Columns, src)
+		case modeExact:
+			q, err = tp.linesSelect(spec.Columns, tp.exactSource(g.files[0]))
+		}
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, q)
+	}
+	return strings.Join(parts, "\nUNION ALL\n"), nil
+}
+
+func skipOpt(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", skip=%d", n)
+}
+
+func emptySelect(cols []Column) string {
+	items := make([]string, len(cols))
+	for i, c := range cols {
+		items[i] = fmt.Sprintf("CAST(NULL AS %s) AS %s", DuckDBType(c.Type), quoteIdent(colName(c)))
+	}
+	return "SELECT " + strings.Join(items, ", ") + " WHERE false"
+}
+
+// fieldsSelect reads with read_csv splitting fields; the NULL format is read_csv's nullstr.
+func (tp *textParams) fieldsSelect(cols []Column, files []string) (string, error) {
+	decl := make([]string, len(cols))
+	items := make([]string, len(cols))
+	for i, c := range cols {
+		raw := fmt.Sprintf("c%d", i)
+		decl[i] = fmt.Sprintf("'%s': 'VARCHAR'", raw)
+		conv := &textConv{tp: tp}
+		e, err := conv.read(raw, c.Type, 1)
+		if err != nil {
+			return "", fmt.Errorf("column %s: %w", c.Name, err)
+		}
+		items[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", e, DuckDBType(c.Type), quoteIdent(colName(c)))
+	}
+	return fmt.Sprintf("SELECT %s FROM read_csv(%s, delim=%s, columns={%s}, nullstr=%s, %s%s)",
+		strings.Join(items, ", "), quoteList(files), quoteString(tp.seps[0]), strings.Join(decl, ", "),
+		quoteString(tp.nullFmt), csvCommon, skipOpt(tp.header)), nil
+}
+
+// exactSource yields the lines of one file split on '\n' only, header and footer lines removed.
+func (tp *textParams) exactSource(path string) string {
+	return fmt.Sprintf("SELECT u.line FROM (SELECT string_split(content, chr(10)) AS l, "+
+		"CASE WHEN content = '' THEN 0 WHEN suffix(content, chr(10)) THEN len(string_split(content, chr(10))) - 1 "+
+		"ELSE len(string_split(content, chr(10))) END AS n FROM read_text(%s)) AS s, "+
+		"unnest(s.l[%d:s.n - %d]) AS u(line)", quoteString(path), tp.header+1, tp.footer)
+}
+
+// linesSelect splits the lines of src (a query with one VARCHAR column "line") into the columns.
+func (tp *textParams) linesSelect(cols []Column, src string) (string, error) {
+	line := "line"
+	if tp.escape != "" {
+		line = tp.markerize(line)
+	}
+	fd := quoteString(tp.seps[0])
+	items := make([]string, len(cols))
+	for i, c := range cols {
+		raw := fmt.Sprintf("p[%d]", i+1)
+		if tp.takesRest && i == len(cols)-1 {
+			raw = fmt.Sprintf("CASE WHEN len(p) >= %d THEN array_to_string(p[%d:], %s) END", i+1, i+1, fd)
+		}
+		raw = fmt.Sprintf("nullif(%s, %s)", raw, quoteString(tp.nullFmt))
+		conv := &textConv{tp: tp}
+		e, err := conv.read(raw, c.Type, 1)
+		if err != nil {
+			return "", fmt.Errorf("column %s: %w", c.Name, err)
+		}
+		items[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", e, DuckDBType(c.Type), quoteIdent(colName(c)))
+	}
+	return fmt.Sprintf("SELECT %s FROM (SELECT string_split(%s, %s) AS p FROM (%s) AS src) AS split",
+		strings.Join(items, ", "), line, fd, src), nil
+}
+
+// marker is the stand-in for an escaped character while a line is split: a code point of Unicode's
+// supplementary private use area B (U+100000 + the character), which real data does not contain.
+func marker(c string) string { return string(rune(0x100000 + []rune(c)[0])) }
+
+// escapable are the characters ESCAPED BY protects: the escape character and every separator.
+func (tp *textParams) escapable() []string { return append([]string{tp.escape}, tp.seps...) }
+
+// markerize replaces escape pairs (escape + escape, escape + separator) by markers so that splitting on
+// separators only splits on unescaped ones. Left-to-right replacement matches Hive's left-to-right scan.
+func (tp *textParams) markerize(expr string) string {
+	for _, c := range tp.escapable() {
+		expr = fmt.Sprintf("replace(%s, %s, %s)", expr, quoteString(tp.escape+c), quoteString(marker(c)))
+	}
+	return expr
+}
+
+// unescape turns a markerized field into its value: an escape before any other character drops the
+// escape (with serialization.escape.crlf, escape+r / escape+n are CR / LF), markers become their characters.
+func (tp *textParams) unescape(expr string) string {
+	if tp.escapeCRLF {
+		expr = fmt.Sprintf("replace(replace(%s, %s, chr(13)), %s, chr(10))", expr,
+			quoteString(tp.escape+"r"), quoteString(tp.escape+"n"))
+	}
+	expr = fmt.Sprintf("regexp_replace(%s, %s, '\\1', 'g')", expr, quoteString("(?s)"+regexp.QuoteMeta(tp.escape)+"(.)"))
+	for _, c := range tp.escapable() {
+		expr = fmt.Sprintf("replace(%s, %s, %s)", expr, quoteString(marker(c)), quoteString(c))
+	}
+	return expr
+}
+
+// textConv converts a raw text field (VARCHAR, NULL when it was the NULL format) into a typed value.
+type textConv struct {
+	tp    *textParams
+	nvars int
+}
+
+func (c *textConv) newVar() string {
+	c.nvars++
+	return fmt.Sprintf("_v%d", c.nvars)
+}
+
+// Patterns of the integers Java's parsing in Hive's LazyInteger/LazyLong accepts: an optional sign and
+// digits; a fractional part is allowed and truncated. No spaces, no exponent, no hex, no underscores.
+const (
+	intPattern     = `[+-]?[0-9]+`
+	intFracPattern = `[+-]?[0-9]+\.[0-9]*`
+)
+
+// read returns the expression converting raw (evaluated possibly several times) to type t, at nesting
+// level `level` (1 for a column: its collection items are separated by seps[1]).
+func (c *textConv) read(raw string, t *types.Type, level int) (string, error) {
+	tp := c.tp
+	nullIf := func(e string) string { return fmt.Sprintf("nullif(%s, %s)", e, quoteString(tp.nullFmt)) }
+	switch t.Kind {
+	case types.String, types.Char, types.Varchar:
+		e := raw
+		if tp.escape != "" {
+			e = tp.unescape(e)
+		}
+		switch t.Kind {
+		case types.Varchar:
+			e = fmt.Sprintf("left(%s, %d)", e, t.Length)
+		case types.Char:
+			e = fmt.Sprintf("rpad(left(%s, %d), %d, ' ')", e, t.Length, t.Length)
+		}
+		return e, nil
+	case types.TinyInt, types.SmallInt, types.Int, types.BigInt:
+		dt := DuckDBType(t)
+		return fmt.Sprintf("CASE WHEN regexp_full_match(%[1]s, '%[2]s') THEN TRY_CAST(%[1]s AS %[3]s) "+
+			"WHEN regexp_full_match(%[1]s, '%[4]s') THEN TRY_CAST(split_part(%[1]s, '.', 1) AS %[3]s) END",
+			raw, intPattern, dt, intFracPattern), nil
+	case types.Boolean:
+		return fmt.Sprintf("CASE lower(%s) WHEN 'true' THEN true WHEN 'false' THEN false END", raw), nil
+	case types.Float, types.Double, types.Decimal, types.Date, types.Timestamp,
+		types.IntervalDayTime, types.IntervalYearMonth:
+		return fmt.Sprintf("TRY_CAST(%s AS %s)", raw, DuckDBType(t)), nil
+	case types.Binary:
+		b := fmt.Sprintf("rtrim(%s, '=')", raw)
+		return fmt.Sprintf("CASE WHEN regexp_full_match(%[1]s, '[A-Za-z0-9+/]+={0,2}') AND length(%[2]s) %% 4 <> 1 "+
+			"THEN from_base64(rpad(%[2]s, CAST((length(%[2]s) + 3) // 4 * 4 AS INTEGER), '=')) ELSE encode(%[1]s) END",
+			raw, b), nil
+	case types.Void:
+		return "CAST(NULL AS INTEGER)", nil
+	case types.Array:
+		sep, err := tp.sep(level)
+		if err != nil {
+			return "", err
+		}
+		v := c.newVar()
+		elem, err := c.read(nullIf(v), t.Elem, level+1)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("CASE WHEN %[1]s = '' THEN CAST([] AS %[2]s) ELSE list_transform(string_split(%[1]s, %[3]s), lambda %[4]s: %[5]s) END",
+			raw, DuckDBType(t), quoteString(sep), v, elem), nil
+	case types.Map:
+		sep, err := tp.sep(level)
+		if err != nil {
+			return "", err
+		}
+		kvSep, err := tp.sep(level + 1)
+		if err != nil {
+			return "", err
+		}
+		e := c.newVar()
+		ks := fmt.Sprintf("split_part(%s, %s, 1)", e, quoteString(kvSep))
+		vs := fmt.Sprintf("CASE WHEN strpos(%[1]s, %[2]s) > 0 THEN substr(%[1]s, strpos(%[1]s, %[2]s) + 1) END", e, quoteString(kvSep))
+		k, err := c.read(nullIf(ks), t.Key, level+2)
+		if err != nil {
+			return "", err
+		}
+		val, err := c.read(nullIf(vs), t.Value, level+2)
+		if err != nil {
+			return "", err
+		}
+		m, y, z := c.newVar(), c.newVar(), c.newVar()
+		entries := fmt.Sprintf("list_transform(string_split(%s, %s), lambda %s: {'k': %s, 'v': %s})", raw, quoteString(sep), e, k, val)
+		// Hive's LazyMap drops NULL keys and keeps the first of duplicate keys; DuckDB maps allow neither.
+		dedup := fmt.Sprintf("list_transform([%[1]s], lambda %[2]s: map_from_entries(list_filter(%[2]s, lambda %[3]s, i: %[3]s.k IS NOT NULL AND list_position(list_transform(%[2]s, lambda %[4]s: %[4]s.k), %[3]s.k) = i)))[1]",
+			entries, m, y, z)
+		return fmt.Sprintf("CASE WHEN %[1]s IS NULL THEN NULL WHEN %[1]s = '' THEN CAST(MAP {} AS %[2]s) ELSE %[3]s END",
+			raw, DuckDBType(t), dedup), nil
+	case types.Struct:
+		sep, err := tp.sep(level)
+		if err != nil {
+			return "", err
+		}
+		p := c.newVar()
+		fields := make([]string, len(t.Fields))
+		for i, f := range t.Fields {
+			fe, err := c.read(nullIf(fmt.Sprintf("%s[%d]", p, i+1)), f.Type, level+1)
+			if err != nil {
+				return "", err
+			}
+			fields[i] = fmt.Sprintf("%s: %s", quoteString(f.Name), fe)
+		}
+		return fmt.Sprintf("CASE WHEN %[1]s IS NULL THEN NULL ELSE list_transform([string_split(%[1]s, %[2]s)], lambda %[3]s: {%[4]s})[1] END",
+			raw, quoteString(sep), p, strings.Join(fields, ", ")), nil
+	}
+	return "", fmt.Errorf("type %s is not supported in text tables", t)
+}
+
+// write returns the text of expr (type t, not NULL) as LazySimpleSerDe writes it at nesting level `level`.
+func (c *textConv) write(expr string, t *types.Type, level int) (string, error) {
+	tp := c.tp
+	switch t.Kind {
+	case types.String, types.Char, types.Varchar:
+		if tp.escape == "" {
+			return expr, nil
+		}
+		var class strings.Builder
+		for _, ch := range tp.escapable() {
+			fmt.Fprintf(&class, `\x{%x}`, []rune(ch)[0])
+		}
+		rewrite := tp.escape
+		if rewrite == `\` {
+			rewrite = `\\`
+		}
+		e := fmt.Sprintf("regexp_replace(%s, %s, %s, 'g')", expr, quoteString("(["+class.String()+"])"), quoteString(rewrite+`\1`))
+		if tp.escapeCRLF {
+			e = fmt.Sprintf("replace(replace(%s, chr(13), %s), chr(10), %s)", e, quoteString(tp.escape+"r"), quoteString(tp.escape+"n"))
+		}
+		return e, nil
+	case types.Boolean:
+		return fmt.Sprintf("CASE WHEN %s THEN 'true' ELSE 'false' END", expr), nil
+	case types.TinyInt, types.SmallInt, types.Int, types.BigInt, types.Decimal, types.Date,
+		types.IntervalDayTime, types.IntervalYearMonth:
+		return fmt.Sprintf("CAST(%s AS VARCHAR)", expr), nil
+	case types.Float:
+		return fmt.Sprintf("hive_float_text(%s)", expr), nil
+	case types.Double:
+		return fmt.Sprintf("hive_double_text(%s)", expr), nil
+	case types.Timestamp:
+		// Hive prints the fraction only when it is not zero, without trailing zeros.
+		return fmt.Sprintf("rtrim(rtrim(strftime(%s, '%%Y-%%m-%%d %%H:%%M:%%S.%%f'), '0'), '.')", expr), nil
+	case types.Binary:
+		return fmt.Sprintf("to_base64(%s)", expr), nil
+	case types.Void:
+		return quoteString(tp.nullFmt), nil
+	case types.Array:
+		sep, err := tp.sep(level)
+		if err != nil {
+			return "", err
+		}
+		v := c.newVar()
+		elem, err := c.writeNullable(v, t.Elem, level+1)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("array_to_string(list_transform(%s, lambda %s: %s), %s)", expr, v, elem, quoteString(sep)), nil
+	case types.Map:
+		sep, err := tp.sep(level)
+		if err != nil {
+			return "", err
+		}
+		kvSep, err := tp.sep(level + 1)
+		if err != nil {
+			return "", err
+		}
+		e := c.newVar()
+		k, err := c.writeNullable(e+".key", t.Key, level+2)
+		if err != nil {
+			return "", err
+		}
+		v, err := c.writeNullable(e+".value", t.Value, level+2)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("array_to_string(list_transform(map_entries(%s), lambda %s: %s || %s || %s), %s)",
+			expr, e, k, quoteString(kvSep), v, quoteString(sep)), nil
+	case types.Struct:
+		sep, err := tp.sep(level)
+		if err != nil {
+			return "", err
+		}
+		parts := make([]string, len(t.Fields))
+		for i, f := range t.Fields {
+			fe, err := c.writeNullable(fmt.Sprintf("struct_extract(%s, %s)", expr, quoteString(f.Name)), f.Type, level+1)
+			if err != nil {
+				return "", err
+			}
+			parts[i] = fe
+		}
+		return strings.Join(parts, " || "+quoteString(sep)+" || "), nil
+	}
+	return "", fmt.Errorf("type %s is not supported in text tables", t)
+}
+
+// writeNullable is write with NULL written as the NULL format.
+func (c *textConv) writeNullable(expr string, t *types.Type, level int) (string, error) {
+	w, err := c.write(expr, t, level)
+	if err != nil {
+		return "", err
+	}
+	if t.IsComplex() {
+		return fmt.Sprintf("CASE WHEN %s IS NULL THEN %s ELSE %s END", expr, quoteString(c.tp.nullFmt), w), nil
+	}
+	return fmt.Sprintf("coalesce(%s, %s)", w, quoteString(c.tp.nullFmt)), nil
+}
+
+// textWriteSQL builds the COPY for a LazySimpleSerDe table. See WriteSQL.
+func textWriteSQL(spec Spec, query, outFile string) (string, error) {
+	tp, err := spec.textParams()
+	if err != nil {
+		return "", err
+	}
+	fields := make([]string, len(spec.Columns))
+	for i, col := range spec.Columns {
+		conv := &textConv{tp: &tp}
+		e, err := conv.writeNullable("q."+quoteIdent(colName(col)), col.Type, 1)
+		if err != nil {
+			return "", fmt.Errorf("column %s: %w", col.Name, err)
+		}
+		fields[i] = e
+	}
+	line := strings.Join(fields, " || "+quoteString(tp.seps[0])+" || ")
+	return fmt.Sprintf("COPY (SELECT %s AS line FROM (%s) AS q(%s)) TO %s (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER %s, COMPRESSION 'none')",
+		line, query, aliasList(spec.Columns), quoteString(outFile), quoteString(tp.seps[0])), nil
+}
+
+func aliasList(cols []Column) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = quoteIdent(colName(c))
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,571 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+)
+
+// s3Bucket serves the paths of one bucket.
+type s3Bucket struct {
+	client *s3.Client
+	bucket string
+	cfg    s3Settings
+}
+
+func newS3Bucket(ctx context.Context, bucket string, c s3Settings) (*s3Bucket, error) {
+	var opts []func(*config.LoadOptions) error
+	if c.region != "" {
+		opts = append(opts, config.WithRegion(c.region))
+	}
+	switch {
+	case c.accessKey != "":
+		opts = append(opts, config.WithCredentialsProvider(
+			credentials.NewStaticCredentialsProvider(c.accessKey, c.secretKey, c.sessionToken)))
+	case c.anonymous:
+		opts = append(opts, config.WithCredentialsProvider(aws.AnonymousCredentials{}))
+	}
+	if c.endpoint != "" {
+		// S3-compatible servers often reject the SDK's default trailing
+		// checksums; send and check them only where the API requires them.
+		opts = append(opts,
+			config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
+			config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired))
+	}
+	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: configure S3 client for bucket %q: %w", bucket, &redactedError{err, c.secrets()})
+	}
+	if awsCfg.Region == "" {
+		awsCfg.Region = "us-east-1"
+	}
+	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+		if c.endpoint != "" {
+			o.BaseEndpoint = aws.String(c.endpoint)
+		}
+		o.UsePathStyle = c.pathStyle
+	})
+	return &s3Bucket{client: client, bucket: bucket, cfg: c}, nil
+}
+
+// redactedError hides credentials that an underlying error might echo.
+type redactedError struct {
+	err     error
+	secrets []string
+}
+
+func (e *redactedError) Error() string {
+	msg := e.err.Error()
+	for _, s := range e.secrets {
+		if len(s) >= 4 {
+			msg = strings.ReplaceAll(msg, s, "[redacted]")
+		}
+	}
+	return msg
+}
+
+func (e *redactedError) Unwrap() error { return e.err }
+
+// isNotFound reports whether an SDK error means "no such key or bucket".
+func isNotFound(err error) bool {
+	var nsk *types.NoSuchKey
+	var nf *types.NotFound
+	var nsb *types.NoSuchBucket
+	if errors.As(err, &nsk) || errors.As(err, &nf) || errors.As(err, &nsb) {
+		return true
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "NoSuchKey", "NotFound", "NoSuchBucket":
+			return true
+		}
+	}
+	var re *awshttp.ResponseError
+	return errors.As(err, &re) && re.HTTPStatusCode() == 404
+}
+
+// wrap turns an SDK error into an *fs.PathError naming op and l, marking
+// not-found errors with fs.ErrNotExist and redacting credentials.
+func (b *s3Bucket) wrap(op string, l location, err error) error {
+	if isNotFound(err) && !errors.Is(err, fs.ErrNotExist) {
+		err = fmt.Errorf("%w: %w", fs.ErrNotExist, err)
+	}
+	return &fs.PathError{Op: op, Path: l.String(), Err: &redactedError{err, b.cfg.secrets()}}
+}
+
+// dirPrefix is the key prefix of the entries below l.
+func dirPrefix(l location) string {
+	if l.name == "" {
+		return ""
+	}
+	return l.name + "/"
+}
+
+func (b *s3Bucket) head(ctx context.Context, key string) (*s3.HeadObjectOutput, error) {
+	return b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(b.bucket), Key: aws.String(key)})
+}
+
+func (b *s3Bucket) fileInfo(l location, size *int64, mod *time.Time) FileInfo {
+	info := FileInfo{Path: l.String(), Name: l.base(), Size: aws.ToInt64(size)}
+	if mod != nil {
+		info.ModTime = *mod
+	}
+	return info
+}
+
+func dirInfo(l location) FileInfo {
+	return FileInfo{Path: l.String(), Name: l.base(), IsDir: true}
+}
+
+// dirExists reports whether any key lies below l, or l has a
+// "dir_$folder$" marker.
+func (b *s3Bucket) dirExists(ctx context.Context, l location) (bool, error) {
+	out, err := b.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
+		Bucket: aws.String(b.bucket), Prefix: aws.String(dirPrefix(l)), MaxKeys: aws.Int32(1),
+	})
+	if err != nil {
+		return false, err
+	}
+	if len(out.Contents) > 0 || len(out.CommonPrefixes) > 0 {
+		return true, nil
+	}
+	if _, err := b.head(ctx, l.name+folderSuffix); err == nil {
+		return true, nil
+	} else if !isNotFound(err) {
+		return false, err
+	}
+	return false, nil
+}
+
+func (b *s3Bucket) stat(ctx context.Context, l location) (FileInfo, error) {
+	if l.name == "" {
+		if _, err := b.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(b.bucket)}); err != nil {
+			return FileInfo{}, b.wrap("stat", l, err)
+		}
+		return dirInfo(l), nil
+	}
+	out, err := b.head(ctx, l.name)
+	if err == nil {
+		return b.fileInfo(l, out.ContentLength, out.LastModified), nil
+	}
+	if !isNotFound(err) {
+		return FileInfo{}, b.wrap("stat", l, err)
+	}
+	isDir, err := b.dirExists(ctx, l)
+	if err != nil {
+		return FileInfo{}, b.wrap("stat", l, err)
+	}
+	if !isDir {
+		return FileInfo{}, b.wrap("stat", l, fs.ErrNotExist)
+	}
+	return dirInfo(l), nil
+}
+
+func (b *s3Bucket) list(ctx context.Context, dir location) ([]FileInfo, error) {
+	prefix := dirPrefix(dir)
+	p := s3.NewListObjectsV2Paginator(b.client, &s3.ListObjectsV2Input{
+		Bucket: aws.String(b.bucket), Prefix: aws.String(prefix), Delimiter: aws.String("/"),
+		MaxKeys: aws.Int32(b.cfg.pageSize),
+	})
+	type entry struct {
+		name  string
+		isDir bool
+	}
+	seen := map[entry]bool{}
+	var out []FileInfo
+	marker := false
+	addDir := func(name string) {
+		if name == "" || seen[entry{name, true}] {
+			return
+		}
+		seen[entry{name, true}] = true
+		out = append(out, dirInfo(dir.child(name)))
+	}
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, b.wrap("list", dir, err)
+		}
+		for _, cp := range page.CommonPrefixes {
+			addDir(strings.TrimSuffix(strings.TrimPrefix(aws.ToString(cp.Prefix), prefix), "/"))
+		}
+		for _, obj := range page.Contents {
+			name := strings.TrimPrefix(aws.ToString(obj.Key), prefix)
+			switch {
+			case name == "":
+				marker = true // the "dir/" marker of dir itself
+			case strings.HasSuffix(name, folderSuffix):
+				addDir(strings.TrimSuffix(name, folderSuffix))
+			case strings.HasSuffix(name, "/"):
+				addDir(strings.TrimSuffix(name, "/"))
+			case !seen[entry{name, false}]:
+				seen[entry{name, false}] = true
+				out = append(out, b.fileInfo(dir.child(name), obj.Size, obj.LastModified))
+			}
+		}
+	}
+	if len(out) == 0 && !marker {
+		info, err := b.stat(ctx, dir)
+		if err != nil {
+			return nil, pathErr("list", dir, err)
+		}
+		if !info.IsDir {
+			return nil, pathErr("list", dir, errors.New("not a directory"))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return !out[i].IsDir && out[j].IsDir
+	})
+	return out, nil
+}
+
+// keysUnder returns every object key below l (including a "l/" marker).
+func (b *s3Bucket) keysUnder(ctx context.Context, l location, f func(obj types.Object)) error {
+	p := s3.NewListObjectsV2Paginator(b.client, &s3.ListObjectsV2Input{
+		Bucket: aws.String(b.bucket), Prefix: aws.String(dirPrefix(l)), MaxKeys: aws.Int32(b.cfg.pageSize),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, obj := range page.Contents {
+			f(obj)
+		}
+	}
+	return nil
+}
+
+func (b *s3Bucket) walk(ctx context.Context, dir location, skipHidden bool) ([]FileInfo, error) {
+	var out []FileInfo
+	err := b.keysUnder(ctx, dir, func(obj types.Object) {
+		key := aws.ToString(obj.Key)
+		if strings.HasSuffix(key, "/") || strings.HasSuffix(key, folderSuffix) {
+			return // directory markers
+		}
+		c := dir
+		c.name = key
+		if rel, ok := c.rel(dir); !ok || skipHidden && hiddenRel(rel) {
+			return
+		}
+		out = append(out, b.fileInfo(c, obj.Size, obj.LastModified))
+	})
+	if err != nil {
+		return nil, b.wrap("list", dir, err)
+	}
+	if len(out) == 0 {
+		// Distinguish a missing directory from an empty or all-hidden one.
+		if _, err := b.stat(ctx, dir); err != nil {
+			return nil, pathErr("list", dir, err)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+// hiddenRel reports whether any element of a '/'-separated relative path
+// is hidden.
+func hiddenRel(rel string) bool {
+	for _, part := range strings.Split(rel, "/") {
+		if IsHidden(part) {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *s3Bucket) open(ctx context.Context, l location) (io.ReadCloser, error) {
+	if l.name == "" {
+		return nil, pathErr("open", l, errors.New("is a directory"))
+	}
+	out, err := b.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(b.bucket), Key: aws.String(l.name)})
+	if err != nil {
+		return nil, b.wrap("open", l, err)
+	}
+	return out.Body, nil
+}
+
+func (b *s3Bucket) create(ctx context.Context, l location) (io.WriteCloser, error) {
+	if l.name == "" {
+		return nil, pathErr("create", l, errors.New("is a directory"))
+	}
+	f, err := os.CreateTemp(b.cfg.bufferDir, "waggle-s3-upload-*")
+	if err != nil {
+		return nil, pathErr("create", l, fmt.Errorf("buffer file: %w", err))
+	}
+	return &s3Writer{ctx: ctx, b: b, l: l, f: f}, nil
+}
+
+// s3Writer buffers a new object in a temporary file and uploads it on
+// Close. It keeps the Create context because io.Closer has none.
+type s3Writer struct {
+	ctx    context.Context
+	b      *s3Bucket
+	l      location
+	f      *os.File
+	closed bool
+}
+
+func (w *s3Writer) Write(p []byte) (int, error) {
+	if w.closed {
+		return 0, pathErr("write", w.l, fs.ErrClosed)
+	}
+	n, err := w.f.Write(p)
+	if err != nil {
+		err = pathErr("write", w.l, fmt.Errorf("buffer file: %w", err))
+	}
+	return n, err
+}
+
+func (w *s3Writer) Close() error {
+	if w.closed {
+		return pathErr("close", w.l, fs.ErrClosed)
+	}
+	w.closed = true
+	defer func() {
+		w.f.Close()
+		os.Remove(w.f.Name())
+	}()
+	size, err := w.f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return pathErr("close", w.l, fmt.Errorf("buffer file: %w", err))
+	}
+	return w.b.upload(w.ctx, w.l, w.f, size)
+}
+
+// Abort discards the buffered data without uploading anything.
+func (w *s3Writer) Abort() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	w.f.Close()
+	return os.Remove(w.f.Name())
+}
+
+// upload writes size bytes of r to l: PutObject up to the multipart
+// threshold, multipart upload above it.
+func (b *s3Bucket) upload(ctx context.Context, l location, r io.ReaderAt, size int64) error {
+	if size <= b.cfg.threshold {
+		_, err := b.client.PutObject(ctx, &s3.PutObjectInput{
+			Bucket: aws.String(b.bucket), Key: aws.String(l.name),
+			Body: io.NewSectionReader(r, 0, size), ContentLength: aws.Int64(size),
+		})
+		if err != nil {
+			return b.wrap("upload", l, err)
+		}
+		return nil
+	}
+	partSize := max(b.cfg.partSize, (size+maxParts-1)/maxParts)
+	created, err := b.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
+		Bucket: aws.String(b.bucket), Key: aws.String(l.name),
+	})
+	if err != nil {
+		return b.wrap("upload", l, err)
+	}
+	abort := func(cause error) error {
+		// Clean up even when ctx is what failed.
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		b.client.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
+			Bucket: aws.String(b.bucket), Key: aws.String(l.name), UploadId: created.UploadId,
+		})
+		return b.wrap("upload", l, cause)
+	}
+	var parts []types.CompletedPart
+	for off, num := int64(0), int32(1); off < size; off, num = off+partSize, num+1 {
+		n := min(partSize, size-off)
+		out, err := b.client.UploadPart(ctx, &s3.UploadPartInput{
+			Bucket: aws.String(b.bucket), Key: aws.String(l.name), UploadId: created.UploadId,
+			PartNumber: aws.Int32(num), Body: io.NewSectionReader(r, off, n), ContentLength: aws.Int64(n),
+		})
+		if err != nil {
+			return abort(err)
+		}
+		parts = append(parts, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(num)})
+	}
+	_, err = b.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
+		Bucket: aws.String(b.bucket), Key: aws.String(l.name), UploadId: created.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
+	})
+	if err != nil {
+		return abort(err)
+	}
+	return nil
+}
+
+// deleteKeys deletes keys in batches of 1000; missing keys are fine.
+func (b *s3Bucket) deleteKeys(ctx context.Context, l location, keys []string) error {
+	for len(keys) > 0 {
+		n := min(len(keys), 1000)
+		ids := make([]types.ObjectIdentifier, n)
+		for i, k := range keys[:n] {
+			ids[i] = types.ObjectIdentifier{Key: aws.String(k)}
+		}
+		out, err := b.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
+			Bucket: aws.String(b.bucket), Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
+		})
+		if err != nil {
+			return b.wrap("delete", l, err)
+		}
+		for _, e := range out.Errors {
+			c := l
+			c.name = aws.ToString(e.Key)
+			return pathErr("delete", c, fmt.Errorf("%s: %s", aws.ToString(e.Code), aws.ToString(e.Message)))
+		}
+		keys = keys[n:]
+	}
+	return nil
+}
+
+func (b *s3Bucket) remove(ctx context.Context, l location, recursive bool) error {
+	if l.name == "" {
+		return pathErr("delete", l, errors.New("refusing to delete a bucket root"))
+	}
+	keys := []string{l.name, l.name + folderSuffix}
+	if recursive {
+		err := b.keysUnder(ctx, l, func(obj types.Object) { keys = append(keys, aws.ToString(obj.Key)) })
+		if err != nil {
+			return b.wrap("delete", l, err)
+		}
+		return b.deleteKeys(ctx, l, keys)
+	}
+	if _, err := b.head(ctx, l.name); err == nil {
+		return b.deleteKeys(ctx, l, keys[:1])
+	} else if !isNotFound(err) {
+		return b.wrap("delete", l, err)
+	}
+	out, err := b.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
+		Bucket: aws.String(b.bucket), Prefix: aws.String(dirPrefix(l)), MaxKeys: aws.Int32(2),
+	})
+	if err != nil {
+		return b.wrap("delete", l, err)
+	}
+	for _, obj := range out.Contents {
+		if aws.ToString(obj.Key) != dirPrefix(l) {
+			return pathErr("delete", l, errors.New("directory not empty"))
+		}
+	}
+	return b.deleteKeys(ctx, l, []string{dirPrefix(l), l.name + folderSuffix})
+}
+
+// copySource encodes "bucket/key" for x-amz-copy-source: everything but
+// unreserved characters and '/' is percent-encoded.
+func copySource(bucket, key string) string {
+	const hex = "0123456789ABCDEF"
+	var sb strings.Builder
+	for _, c := range []byte(bucket + "/" + key) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			c == '-', c == '_', c == '.', c == '~', c == '/':
+			sb.WriteByte(c)
+		default:
+			sb.WriteByte('%')
+			sb.WriteByte(hex[c>>4])
+			sb.WriteByte(hex[c&15])
+		}
+	}
+	return sb.String()
+}
+
+// copyObject copies a key within the bucket, server side. Objects over
+// 5 GiB would need UploadPartCopy, which is not implemented.
+func (b *s3Bucket) copyObject(ctx context.Context, src, dst location) error {
+	_, err := b.client.CopyObject(ctx, &s3.CopyObjectInput{
+		Bucket: aws.String(b.bucket), Key: aws.String(dst.name),
+		CopySource: aws.String(copySource(b.bucket, src.name)),
+	})
+	if err != nil {
+		return b.wrap("copy", src, fmt.Errorf("to %s: %w", dst, err))
+	}
+	return nil
+}
+
+func (b *s3Bucket) rename(ctx context.Context, src, dst location) error {
+	if src.name == "" || dst.name == "" {
+		return pathErr("rename", src, errors.New("cannot rename a bucket root"))
+	}
+	if src.name == dst.name {
+		return nil
+	}
+	if _, err := b.head(ctx, src.name); err == nil {
+		if err := b.copyObject(ctx, src, dst); err != nil {
+			return err
+		}
+		return b.deleteKeys(ctx, src, []string{src.name})
+	} else if !isNotFound(err) {
+		return b.wrap("rename", src, err)
+	}
+	if _, inside := dst.rel(src); inside {
+		return pathErr("rename", src, fmt.Errorf("cannot move a directory into itself (%s)", dst))
+	}
+	var keys []string
+	if err := b.keysUnder(ctx, src, func(obj types.Object) { keys = append(keys, aws.ToString(obj.Key)) }); err != nil {
+		return b.wrap("rename", src, err)
+	}
+	if len(keys) == 0 {
+		isDir, err := b.dirExists(ctx, src) // maybe only a dir_$folder$ marker
+		if err != nil {
+			return b.wrap("rename", src, err)
+		}
+		if !isDir {
+			return b.wrap("rename", src, fs.ErrNotExist)
+		}
+	}
+	if info, err := b.stat(ctx, dst); err == nil {
+		nonEmpty := !info.IsDir
+		if info.IsDir {
+			entries, err := b.list(ctx, dst)
+			if err != nil {
+				return err
+			}
+			nonEmpty = len(entries) > 0
+		}
+		if nonEmpty {
+			return pathErr("rename", dst, fs.ErrExist)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	for _, k := range keys {
+		from, to := src, dst
+		from.name = k
+		to.name = dst.name + "/" + strings.TrimPrefix(k, src.name+"/")
+		if err := b.copyObject(ctx, from, to); err != nil {
+			return err
+		}
+	}
+	return b.deleteKeys(ctx, src, append(keys, src.name+folderSuffix))
+}
+
+func (b *s3Bucket) mkdirAll(ctx context.Context, l location) error {
+	if l.name == "" {
+		return nil
+	}
+	_, err := b.client.PutObject(ctx, &s3.PutObjectInput{
+		Bucket: aws.String(b.bucket), Key: aws.String(l.name + "/"),
+		Body: strings.NewReader(""), ContentLength: aws.Int64(0),
+	})
+	if err != nil {
+		return b.wrap("mkdir", l, err)
+	}
+	return nil
+}
