@@ -12,6 +12,8 @@
 package functions
 
 import (
+	"strings"
+
 	"github.com/waggle-dev/waggle/hiveql/types"
 )
 
@@ -50,6 +52,20 @@ type Call struct {
 type Result struct {
 	SQL  string
 	Type *types.Type
+	// Agg and Wrap are set for an aggregate whose SQL is not a bare aggregate call, e.g.
+	// CAST(avg(x) AS DECIMAL(14,6)): Agg is the bare call `avg(x)` and Wrap the rest with %s where the
+	// call goes. Window use must go through Over, which places OVER (...) right after the call.
+	Agg  string
+	Wrap string
+}
+
+// Over returns the expression applied over a window: spec is the text inside OVER ( ), e.g.
+// `PARTITION BY a ORDER BY b ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`.
+func (r Result) Over(spec string) string {
+	if r.Agg == "" {
+		return r.SQL + " OVER (" + spec + ")"
+	}
+	return strings.Replace(r.Wrap, "%s", r.Agg+" OVER ("+spec+")", 1)
 }
 
 // Column is an output column of a table function.
@@ -66,6 +82,9 @@ type Column struct {
 type TableResult struct {
 	SQL     string
 	Columns []Column
+	// Outer is set by the Spark *_outer generators (explode_outer, posexplode_outer, inline_outer): the
+	// translator joins them like LATERAL VIEW OUTER (one row of NULLs when the function yields none).
+	Outer bool
 }
 
 // Func is one registry entry.

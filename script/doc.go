@@ -3,8 +3,8 @@
 //
 // It owns:
 //   - splitting a script into [Statement]s at top-level semicolons ([Split]), honouring '...' and
-//     "..." strings (backslash escapes), `...` quoted identifiers (“ doubles as an escaped
-//     backquote), -- line comments and /* */ block comments;
+//     "..." strings (backslash escapes), `...` quoted identifiers (a doubled backquote is an escaped
+//     one), -- line comments and /* */ block comments;
 //   - positions ([Position], [Source]): byte offsets turned into file:line:col on demand;
 //   - Hive variable substitution (${hivevar:x}, ${hiveconf:x}, ${env:X}, ${system:x}, bare ${x})
 //     per statement ([Substitute], [SubstituteText]), with a cheap mapping from offsets in the

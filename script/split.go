@@ -54,7 +54,7 @@ func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
 // Split cuts src (the contents of file) into statements at every ';' that is not inside a string
 // ('...' or "...", where a backslash escapes the next character), a quoted identifier (`...`,
-// where “ is an escaped backquote), a -- comment (to end of line) or a /* */ comment (not
+// where a doubled backquote is an escaped one), a -- comment (to end of line) or a /* */ comment (not
 // nested). Statements that contain only white space and comments are skipped. A missing ';'
 // after the last statement is fine.
 //

@@ -140,7 +140,9 @@ func SubstituteText(text string, v Vars) (string, error) {
 // Substitute applies Hive variable substitution to the whole text of st (inside strings and
 // comments too, as Hive does).
 //
-// A reference is "${" name "}" where name is non-empty and has no '$', '{', '}' or white space.
+// A reference is "${" name "}" where name is non-empty and has no '$', '{', '}' or white space
+// (Hive's pattern excludes only '}', '$' and the space character; the difference matters only
+// for names nobody can define).
 // Each round replaces every bound reference in the text at once; rounds repeat until one replaces
 // nothing, so inner references resolve first: ${hiveconf:${hivevar:k}}. A round that still
 // replaces something after hive.variable.substitute.depth rounds (default 40; an invalid value

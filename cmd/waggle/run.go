@@ -131,14 +131,6 @@ func (f *sessionFlags) openSession(ctx context.Context, stdout, stderr io.Writer
 
 // openCatalog opens the metastore named by javax.jdo.option.ConnectionURL.
 func openCatalog(ctx context.Context, conf map[string]string) (catalog.Catalog, error) {
-	url := conf[config.ConnectionURL]
-	path, ok := strings.CutPrefix(url, "jdbc:sqlite:")
-	if !ok {
-		return nil, fmt.Errorf("metastore URL %q is not supported yet (use jdbc:sqlite:PATH)", url)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("metastore directory: %w", err)
-	}
 	wh := conf[config.Warehouse]
 	if !strings.Contains(wh, "://") {
 		abs, err := filepath.Abs(wh)
@@ -147,7 +139,7 @@ func openCatalog(ctx context.Context, conf map[string]string) (catalog.Catalog, 
 		}
 		wh = "file://" + abs
 	}
-	return sqlstore.Open(ctx, sqlstore.Options{Driver: "sqlite", DSN: path, Warehouse: wh})
+	return sqlstore.OpenURL(ctx, conf[config.ConnectionURL], wh)
 }
 
 func newRunCmd() *cobra.Command {

@@ -153,7 +153,7 @@ func TestKv1ReadsAsHiveSrc(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := query(t, conn, "SELECT count(*), sum(key), count(*) FILTER (WHERE key = 238 AND value = 'val_238') FROM ("+q+") AS t")
+	got := query(t, conn, "SELECT count(*), CAST(sum(key) AS VARCHAR), count(*) FILTER (WHERE key = 238 AND value = 'val_238') FROM ("+q+") AS t")
 	checkRows(t, got, rowsOf("500|130091|2"))
 	first := query(t, conn, "SELECT key, value FROM ("+q+") AS t LIMIT 3")
 	checkRows(t, first, rowsOf("238|val_238", "86|val_86", "311|val_311"))
@@ -223,10 +223,10 @@ func TestTextFieldRules(t *testing.T) {
 			"a,b,c,d\nx\n", rowsOf("a|b,c,d", "x|NULL")},
 		{"ESCAPED BY unescapes separators and the escape", "a string, b string, c array<string>",
 			map[string]string{"field.delim": ",", "escape.delim": "\\", "colelction.delim": ":"}, nil,
-			`a\,b,c\\,x\:y:z` + "\n" + `\N,q\x,` + "\n", rowsOf(`a,b|c\|[x:y, z]`, `NULL|qx|[]`)},
+			`a\,b,c\\,x\:y:z` + "\n" + `\N,q\x,` + "\n", rowsOf(`a,b|c\|['x:y', z]`, `NULL|qx|[]`)},
 		{"complex types split by nesting levels", "a array<int>, m map<string,int>, s struct<x:int,y:string>, n array<map<string,array<int>>>", nil, nil,
-			"1\x022\x02\\N\x02x\x01k1\x031\x02k2\x03\x02\x03\\N\x02k1\x039\x013\x02hi\x01a\x04\x051\x052\x03b\x04\n\x01\x01\x01\n",
-			rowsOf("[1, 2, NULL, NULL]|{k1=1, k2=NULL}|{'x': 3, 'y': hi}|[{a=[1, 2]}, {b=[]}]", "[]|{}|{'x': NULL, 'y': NULL}|[]")},
+			"1\x022\x02\\N\x02x\x01k1\x031\x02k2\x03\x02\x03\\N\x02k1\x039\x02\\N\x035\x013\x02hi\x01a\x041\x052\x03b\x04\x02\\N\n\x01\x01\x01\n",
+			rowsOf("[1, 2, NULL, NULL]|{k1=1, k2=NULL, ''=NULL}|{'x': 3, 'y': hi}|[{a=[1, 2], b=[]}, NULL]", "[]|{}|{'x': NULL, 'y': NULL}|[]")},
 		{"binary is base64-decoded when valid", "b binary", nil, nil,
 			"aGVsbG8=\naGVsbG8\nnot base64!\n", rowsOf("hello", "hello", "not base64!")},
 		{"char pads and varchar truncates", "c char(4), v varchar(2)", nil, nil,
@@ -255,7 +255,8 @@ func TestTextFilesInGivenOrder(t *testing.T) {
 		files = append(files, p)
 	}
 	spec := Spec{Format: Text, Columns: cols(t, "a int")}
-	checkRows(t, readRows(t, conn, spec, files), rowsOf("1", "2", "3", "NULL", "4", "5", "6"))
+	checkRows(t, readRows(t, conn, spec, files), rowsOf("1", "2", "3", "NULL", "NULL", "5", "6")) // "4\r" is not an int for Hive either
+	checkRows(t, readRows(t, conn, Spec{Format: Text, Columns: cols(t, "a string")}, files[3:4]), rowsOf("4\r", "5"))
 }
 
 func TestEmptyFileListHasColumnsAndNoRows(t *testing.T) {

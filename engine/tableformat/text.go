@@ -177,10 +177,10 @@ func (tp *textParams) fieldsSelect(cols []Column, files []string) (string, error
 
 // exactSource yields the lines of one file split on '\n' only, header and footer lines removed.
 func (tp *textParams) exactSource(path string) string {
-	return fmt.Sprintf("SELECT u.line FROM (SELECT string_split(content, chr(10)) AS l, "+
+	return fmt.Sprintf("SELECT line FROM (SELECT s.l[r.i] AS line, r.i FROM (SELECT string_split(content, chr(10)) AS l, "+
 		"CASE WHEN content = '' THEN 0 WHEN suffix(content, chr(10)) THEN len(string_split(content, chr(10))) - 1 "+
 		"ELSE len(string_split(content, chr(10))) END AS n FROM read_text(%s)) AS s, "+
-		"unnest(s.l[%d:s.n - %d]) AS u(line)", quoteString(path), tp.header+1, tp.footer)
+		"range(%d, s.n - %d + 1) AS r(i)) ORDER BY i", quoteString(path), tp.header+1, tp.footer)
 }
 
 // linesSelect splits the lines of src (a query with one VARCHAR column "line") into the columns.
@@ -372,7 +372,7 @@ func (c *textConv) write(expr string, t *types.Type, level int) (string, error) 
 		}
 		return e, nil
 	case types.Boolean:
-		return fmt.Sprintf("CASE WHEN %s THEN 'true' ELSE 'false' END", expr), nil
+		return fmt.Sprintf("CASE WHEN %[1]s THEN 'true' WHEN NOT %[1]s THEN 'false' END", expr), nil
 	case types.TinyInt, types.SmallInt, types.Int, types.BigInt, types.Decimal, types.Date,
 		types.IntervalDayTime, types.IntervalYearMonth:
 		return fmt.Sprintf("CAST(%s AS VARCHAR)", expr), nil

@@ -330,7 +330,8 @@ func (p *parser) parsePrimary() ast.Expr {
 	case token.STAR:
 		p.next()
 		return &ast.StarExpr{Span: p.span(from)}
-	case token.KW_LEFT, token.KW_RIGHT:
+	case token.KW_LEFT, token.KW_RIGHT, token.KW_REGEXP, token.KW_RLIKE:
+		// Function names that are also clause keywords: left(s, n), right(s, n), regexp(s, p), rlike(s, p).
 		if p.peek(1) == token.LPAREN {
 			name := p.makeIdent(p.next())
 			return p.parseCall(&ast.ObjectName{Span: name.Span, Parts: []*ast.Ident{name}})

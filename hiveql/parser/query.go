@@ -183,7 +183,7 @@ func (p *parser) parseSelect(fromFirst ast.TableRef) *ast.Select {
 		p.next()
 		s.All = true
 	}
-	if p.isWord("transform") && p.peek(1) == token.LPAREN {
+	if p.isWord("transform") && p.peek(1) == token.LPAREN && p.afterParens(p.i+1) == token.KW_USING {
 		p.errorAt(p.pos(), "SELECT TRANSFORM (custom scripts) is not supported")
 	}
 	s.Items = []*ast.SelectItem{p.parseSelectItem()}
@@ -316,6 +316,9 @@ func (p *parser) parseTail(t *ast.Tail) {
 		case p.tok() == token.KW_DISTRIBUTE && p.peek(1) == token.KW_BY:
 			p.i += 2
 			t.DistributeBy = p.parseExprList()
+		case (p.tok() == token.KW_ORDER || p.tok() == token.KW_SORT || p.tok() == token.KW_CLUSTER || p.tok() == token.KW_DISTRIBUTE) && p.peek(1) != token.KW_BY:
+			p.next()
+			p.errorExpected("BY after " + p.toks[p.i-1].tok.String())
 		case p.tok() == token.KW_LIMIT:
 			from := p.next().pos
 			l := &ast.Limit{Count: p.parseExpr()}
@@ -518,4 +521,26 @@ func isByteLength(s string) bool {
 		}
 	}
 	return true
+}
+
+// afterParens returns the token after the parenthesised group that opens at toks[i].
+func (p *parser) afterParens(i int) token.Token {
+	depth := 0
+	for ; i < len(p.toks); i++ {
+		switch p.toks[i].tok {
+		case token.LPAREN:
+			depth++
+		case token.RPAREN:
+			depth--
+			if depth == 0 {
+				if i+1 < len(p.toks) {
+					return p.toks[i+1].tok
+				}
+				return token.EOF
+			}
+		case token.EOF:
+			return token.EOF
+		}
+	}
+	return token.EOF
 }

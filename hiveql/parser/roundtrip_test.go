@@ -91,3 +91,26 @@ func TestCorpusRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestTreeComparatorIgnoresPositionsOnly(t *testing.T) {
+	parse := func(s string) ast.Stmt {
+		st, err := parser.ParseStatement(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	if d := diffTrees(parse("SELECT a FROM t"), parse("select   a\nfrom t")); d != "" {
+		t.Errorf("same statement, different spacing: %s", d)
+	}
+	for _, pair := range [][2]string{
+		{"SELECT a FROM t", "SELECT b FROM t"},
+		{"SELECT 1 + 2 * 3", "SELECT (1 + 2) * 3"},
+		{"SELECT `a` FROM t", "SELECT a FROM t"},
+		{"SELECT a FROM t LIMIT 1", "SELECT a FROM t"},
+	} {
+		if d := diffTrees(parse(pair[0]), parse(pair[1])); d == "" {
+			t.Errorf("%q and %q compare equal", pair[0], pair[1])
+		}
+	}
+}

@@ -424,6 +424,9 @@ func (p *parser) parseExplain() ast.Stmt {
 		!(p.tok() == token.KW_ANALYZE && p.peek(1) == token.KW_TABLE) {
 		st.Options = append(st.Options, strings.ToUpper(p.next().lit))
 	}
+	if p.tok() == token.EOF {
+		p.errorExpected("a statement after EXPLAIN")
+	}
 	if p.tok() == token.KW_EXPLAIN {
 		p.errorAt(p.pos(), "syntax error: EXPLAIN cannot explain an EXPLAIN")
 	}

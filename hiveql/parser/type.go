@@ -135,6 +135,17 @@ func (p *parser) parseTypeInner() *types.Type {
 }
 
 func (p *parser) typeOpen(it item, form string) token.Pos {
+	if p.tok() == token.NEQ && p.cur().lit == "<>" {
+		// The scanner reads "<>" as not-equal.
+		msg := map[types.Kind]string{
+			types.Array:  "ARRAY<> needs an element type",
+			types.Map:    "MAP<> needs a key and a value type: MAP<key, value>",
+			types.Struct: "STRUCT<> needs at least one field",
+			types.Union:  "UNIONTYPE<> needs at least one type",
+		}
+		k, _ := types.LookupName(it.lit)
+		p.errorAt(it.pos, msg[k])
+	}
 	if p.tok() != token.LT {
 		p.errorAt(it.pos, fmt.Sprintf("%s needs its type parameters: %s", strings.ToUpper(it.lit), form))
 	}
