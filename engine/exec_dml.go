@@ -363,7 +363,7 @@ func (w *writer) stage(ctx context.Context, query, dir string, partValues []stri
 	}
 	// Spark's file naming (part-NNNNN-<id>-c000): files written later sort after earlier ones and
 	// after files loaded with LOAD DATA, so a scan returns rows in the order they arrived.
-	fileName := "part-00000-" + w.id + "-c000"
+	fileName := fmt.Sprintf("part-%05d-%s-c000", len(w.targets)-1, w.id)
 	local := filepath.Join(localDir, fileName)
 	stmt, err := tableformat.WriteSQL(spec, query, local)
 	if err != nil {
@@ -435,7 +435,8 @@ func (w *writer) stageDynamic(ctx context.Context, query string, static []string
 	var keyExprs []string
 	for i := range dynamic {
 		c := len(w.data) + i
-		keyExprs = append(keyExprs, fmt.Sprintf("CAST(#%d AS VARCHAR)", c+1))
+		// NULL and '' both go to Hive's default partition: one combination.
+		keyExprs = append(keyExprs, fmt.Sprintf("NULLIF(CAST(#%d AS VARCHAR), '')", c+1))
 	}
 	rows, err := s.conn.QueryContext(ctx, "SELECT DISTINCT "+strings.Join(keyExprs, ", ")+" FROM "+duckdbsql.Ident(tmp)+" ORDER BY ALL")
 	if err != nil {

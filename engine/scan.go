@@ -62,10 +62,14 @@ func tableSpec(t *catalog.Table, sd *catalog.StorageDescriptor, data []translate
 		cols[i] = tableformat.Column{Name: c.Name, Type: c.Type}
 	}
 	spec, err := tableformat.SpecFrom(sd.SerDe.SerializationLib, sd.InputFormat, sd.SerDe.Parameters, t.Parameters, cols)
-	if err != nil {
-		return spec, fmt.Errorf("%w (table %s.%s)", err, t.DBName, t.Name)
+	var ufe *tableformat.UnsupportedFormatError
+	if errors.As(err, &ufe) {
+		ufe.Table = t.DBName + "." + t.Name
+		if t.DBName == "" {
+			ufe.Table = t.Name
+		}
 	}
-	return spec, nil
+	return spec, err
 }
 
 // dataFiles lists the visible data files directly under dir (Hive ignores names starting with _ or .)

@@ -123,15 +123,15 @@ func registerAggregates(r *Registry) {
 		if err := nargs(c, 1, 1); err != nil {
 			return Result{}, err
 		}
-		d := distinct(c)
-		if c.Name == "collect_set" {
-			d = "DISTINCT "
-		}
 		x := c.Args[0].SQL
-		// Hive skips NULLs and gives [] for a group without values.
-		agg := "list(" + d + x + ") FILTER (WHERE " + x + " IS NOT NULL)"
+		// Hive skips NULLs and gives [] for a group without values; collect_set keeps the first
+		// occurrence of each value in input order (a LinkedHashSet).
+		agg := "list(" + x + ") FILTER (WHERE " + x + " IS NOT NULL)"
 		wrap := "coalesce(%s, [])"
-		return Result{SQL: "coalesce(" + agg + ", [])", Type: types.ArrayOf(c.Args[0].Type), Agg: agg, Wrap: wrap}, nil
+		if c.Name == "collect_set" || c.Distinct {
+			wrap = "coalesce(hive_list_distinct(%s), [])"
+		}
+		return Result{SQL: strings.Replace(wrap, "%s", agg, 1), Type: types.ArrayOf(c.Args[0].Type), Agg: agg, Wrap: wrap}, nil
 	}
 	r.aggregate("collect_list", collect, "array_agg")
 	r.aggregate("collect_set", collect)

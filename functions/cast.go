@@ -3,6 +3,7 @@ package functions
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/waggle-dev/waggle/duckdbsql"
 	"github.com/waggle-dev/waggle/hiveql/types"
@@ -42,7 +43,11 @@ func CastSQLConf(arg Arg, to *types.Type, conf func(string) string) (string, err
 	}
 	dt := duckdbsql.Type(to)
 	if from.Kind == types.Void {
-		return "CAST(NULL AS " + dt + ")", nil
+		// A void expression is NULL, but it is still evaluated (assert_true raises): keep it.
+		if arg.IsConst {
+			return "CAST(NULL AS " + dt + ")", nil
+		}
+		return "CAST(" + x + " AS " + dt + ")", nil
 	}
 	null := "CAST(NULL AS " + dt + ")"
 	bad := fmt.Errorf("cannot convert %s to %s", from, to)
@@ -189,7 +194,7 @@ func toStringSQL(x string, from *types.Type, conf func(string) string) (string, 
 func wrapIntegral(x string, k types.Kind) string {
 	switch k {
 	case types.BigInt:
-		return "CAST(" + x + " AS BIGINT)"
+		return "CAST((((CAST(" + x + " AS HUGEINT) & 18446744073709551615) + 9223372036854775808) & 18446744073709551615) - 9223372036854775808 AS BIGINT)"
 	case types.Int:
 		return "CAST((((CAST(" + x + " AS BIGINT) & 4294967295) + 2147483648) & 4294967295) - 2147483648 AS INTEGER)"
 	case types.SmallInt:
@@ -260,14 +265,14 @@ func commonComplex(a, b *types.Type, cmp bool) (*types.Type, bool) {
 	}
 	switch a.Kind {
 	case types.Array:
-		e, ok := commonType(a.Elem, b.Elem, cmp)
-		if !ok || (!e.Equal(a.Elem) && !e.Equal(b.Elem)) {
+		e, ok := sameOrVoid(a.Elem, b.Elem, cmp)
+		if !ok {
 			return nil, false
 		}
 		return types.ArrayOf(e), true
 	case types.Map:
-		k, ok1 := commonType(a.Key, b.Key, cmp)
-		v, ok2 := commonType(a.Value, b.Value, cmp)
+		k, ok1 := sameOrVoid(a.Key, b.Key, cmp)
+		v, ok2 := sameOrVoid(a.Value, b.Value, cmp)
 		if !ok1 || !ok2 {
 			return nil, false
 		}
@@ -278,13 +283,29 @@ func commonComplex(a, b *types.Type, cmp bool) (*types.Type, bool) {
 		}
 		fs := make([]types.Field, len(a.Fields))
 		for i := range a.Fields {
-			t, ok := commonType(a.Fields[i].Type, b.Fields[i].Type, cmp)
-			if !ok {
+			t, ok := sameOrVoid(a.Fields[i].Type, b.Fields[i].Type, cmp)
+			if !ok || !strings.EqualFold(a.Fields[i].Name, b.Fields[i].Name) {
 				return nil, false
 			}
 			fs[i] = types.Field{Name: a.Fields[i].Name, Type: t}
 		}
 		return types.StructOf(fs...), true
+	}
+	return nil, false
+}
+
+// sameOrVoid is the common type of two parts of complex types: Hive requires them to be equal; a void
+// part (from array(), map() or NULL elements) takes the other side.
+func sameOrVoid(a, b *types.Type, cmp bool) (*types.Type, bool) {
+	switch {
+	case a.Equal(b):
+		return a, true
+	case a.Kind == types.Void:
+		return b, true
+	case b.Kind == types.Void:
+		return a, true
+	case a.IsComplex() && b.IsComplex():
+		return commonComplex(a, b, cmp)
 	}
 	return nil, false
 }

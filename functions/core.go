@@ -3,8 +3,6 @@ package functions
 import (
 	"fmt"
 	"strings"
-
-	"github.com/waggle-dev/waggle/hiveql/types"
 )
 
 func registerCore(r *Registry) {

@@ -181,7 +181,7 @@ func castOperand(x, other texpr, to *types.Type) (string, error) {
 	if x.t.Kind == types.Void {
 		return "CAST(NULL AS " + duckdbsql.Type(to) + ")", nil
 	}
-	return functions.CastSQL(x.arg(), to)
+	return functions.CastSQLConf(x.arg(), to, nil)
 }
 
 // wrapInt computes a op b exactly in a wider type and wraps the result to res's width (Java overflow).

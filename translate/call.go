@@ -99,6 +99,13 @@ func (t *translator) call(sc *scope, fc *ast.FuncCall) (texpr, error) {
 		return texpr{}, errorf(fc.Pos(), "%v", err)
 	}
 	r := texpr{sql: res.SQL, t: res.Type}
+	if fc.IgnoreNulls {
+		// first_value(x) IGNORE NULLS → DuckDB's first_value(x IGNORE NULLS).
+		if !isCall(r.sql) {
+			return texpr{}, errorf(fc.Pos(), "IGNORE NULLS is not supported with %s", name)
+		}
+		r.sql = r.sql[:len(r.sql)-1] + " IGNORE NULLS)"
+	}
 	if aggregate {
 		r.agg = true
 		for _, p := range parts {
@@ -129,7 +136,12 @@ func (t *translator) call(sc *scope, fc *ast.FuncCall) (texpr, error) {
 		if err != nil {
 			return texpr{}, err
 		}
-		r.sql = "(" + insertOver(r.sql, over) + ")"
+		if res.Agg != "" && !fc.IgnoreNulls && fc.Filter == nil {
+			// The registry wrapped the aggregate (CAST, coalesce): it knows where OVER goes.
+			r.sql = "(" + res.Over(over) + ")"
+		} else {
+			r.sql = "(" + insertOver(r.sql, over) + ")"
+		}
 		r.absorb(ps...)
 		r.win = true
 	}
@@ -403,21 +415,30 @@ func (t *translator) orderSQL(sql string, o *ast.OrderItem) string {
 // udtf builds a table-generating function call as a lateral relation. aliases name its columns
 // (defaults: the function's own names); outer keeps source rows for which it yields no rows.
 func (t *translator) udtf(sc *scope, fc *ast.FuncCall, tableAlias string, aliases []*ast.Ident, outer bool) (*relation, string, error) {
+	rel, sql, _, err := t.udtfProj(sc, fc, tableAlias, aliases, outer)
+	return rel, sql, err
+}
+
+// udtfProj is udtf that also returns, when the generator is a plain FROM-less SELECT list (explode,
+// posexplode, inline, json_tuple ...), that list: the caller can then evaluate it as a projection over
+// its source (`SELECT src.*, unnest(...) FROM src`), which keeps the source's row order — a LATERAL
+// join would not (DuckDB decorrelates it into a hash join), and Hive's LATERAL VIEW keeps file order.
+func (t *translator) udtfProj(sc *scope, fc *ast.FuncCall, tableAlias string, aliases []*ast.Ident, outer bool) (*relation, string, string, error) {
 	name := identName(fc.Name.Parts[len(fc.Name.Parts)-1])
 	fn, ok := t.lookupFunc(name)
 	if !ok {
-		return nil, "", errorf(fc.Name.Pos(), "Invalid function '%s'", funcName(fc))
+		return nil, "", "", errorf(fc.Name.Pos(), "Invalid function '%s'", funcName(fc))
 	}
 	if fn.Kind != functions.Table || fn.BuildTable == nil {
-		return nil, "", errorf(fc.Pos(), "%s is not a table-generating function (UDTF)", funcName(fc))
+		return nil, "", "", errorf(fc.Pos(), "%s is not a table-generating function (UDTF)", funcName(fc))
 	}
 	args, parts, err := t.callArgs(sc, fc.Args)
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	for _, p := range parts {
 		if p.agg {
-			return nil, "", errorf(fc.Pos(), "Not yet supported place for UDAF: aggregates inside a UDTF's arguments")
+			return nil, "", "", errorf(fc.Pos(), "Not yet supported place for UDAF: aggregates inside a UDTF's arguments")
 		}
 	}
 	special := false
@@ -432,10 +453,10 @@ func (t *translator) udtf(sc *scope, fc *ast.FuncCall, tableAlias string, aliase
 	}
 	tr, err := fn.BuildTable(&functions.Call{Name: name, Args: args, Distinct: fc.Distinct, Conf: t.conf})
 	if err != nil {
-		return nil, "", errorf(fc.Pos(), "%v", err)
+		return nil, "", "", errorf(fc.Pos(), "%v", err)
 	}
 	if len(aliases) > 0 && len(aliases) != len(tr.Columns) {
-		return nil, "", errorf(fc.Pos(), "The number of aliases supplied in the AS clause does not match the number of columns output by the UDTF expected %d aliases but got %d", len(tr.Columns), len(aliases))
+		return nil, "", "", errorf(fc.Pos(), "The number of aliases supplied in the AS clause does not match the number of columns output by the UDTF expected %d aliases but got %d", len(tr.Columns), len(aliases))
 	}
 	names := make([]string, len(tr.Columns))
 	for i, c := range tr.Columns {
@@ -459,7 +480,11 @@ func (t *translator) udtf(sc *scope, fc *ast.FuncCall, tableAlias string, aliase
 		}
 		body = "SELECT * FROM (" + tr.SQL + ") UNION ALL SELECT " + strings.Join(nulls, ", ") + " WHERE NOT EXISTS (" + tr.SQL + ")"
 	}
-	return rel, "(" + body + ") AS " + duckdbsql.Ident(rel.sqlAlias) + "(" + strings.Join(quoted, ", ") + ")", nil
+	items := ""
+	if body == tr.SQL && strings.HasPrefix(body, "SELECT ") && !strings.Contains(strings.ToUpper(body), " FROM ") {
+		items = strings.TrimPrefix(body, "SELECT ")
+	}
+	return rel, "(" + body + ") AS " + duckdbsql.Ident(rel.sqlAlias) + "(" + strings.Join(quoted, ", ") + ")", items, nil
 }
 
 // insertOver appends OVER (...) to an aggregate or window call built by the registry. When the registry

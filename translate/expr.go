@@ -189,7 +189,7 @@ func (t *translator) castTo(pos token.Pos, x texpr, to *types.Type) (string, err
 	if x.t.Kind == types.Void {
 		return "CAST(NULL AS " + duckdbsql.Type(to) + ")", nil
 	}
-	s, err := functions.CastSQL(x.arg(), to)
+	s, err := functions.CastSQLConf(x.arg(), to, t.conf)
 	if err != nil {
 		return "", errorf(pos, "%v", err)
 	}

@@ -2,6 +2,7 @@ package translate
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/waggle-dev/waggle/catalog"
@@ -21,6 +22,63 @@ type fromNode struct {
 	join        string // DuckDB join keyword(s)
 	on          string
 	lateral     string // right side of a lateral join
+
+	// A generator evaluated as a projection over a single source (see udtfProj): renders as
+	// `(SELECT alias.*, items FROM <wrap>) AS alias(wrapCols...)`.
+	wrap      *fromNode
+	wrapItems string
+	wrapCols  []string
+}
+
+// outCols returns the DuckDB column names a single-relation node exposes, or nil when the node is a
+// join (which cannot be wrapped in a projection).
+func (n *fromNode) outCols() []string {
+	switch {
+	case n.wrap != nil:
+		return n.wrapCols
+	case n.left == nil && n.rel != nil:
+		cols := make([]string, len(n.rel.cols))
+		for i, c := range n.rel.cols {
+			cols[i] = c.sql
+		}
+		return cols
+	}
+	return nil
+}
+
+// baseRel is the relation whose alias a wrappable node exposes.
+func (n *fromNode) baseRel() *relation {
+	for n.wrap != nil {
+		n = n.wrap
+	}
+	return n.rel
+}
+
+// lateralNode joins a generator to src: as an order-preserving projection when src is a single
+// relation and the generator is a plain SELECT list, else as a LATERAL join. rel (the generator's
+// relation) is renamed to live under src's alias in the projection case.
+func lateralNode(src *fromNode, rel *relation, sql, items string) *fromNode {
+	cols := src.outCols()
+	if items == "" || cols == nil {
+		return &fromNode{left: src, join: "CROSS JOIN", lateral: "LATERAL " + sql}
+	}
+	base := src.baseRel()
+	taken := map[string]bool{}
+	for _, c := range cols {
+		taken[strings.ToLower(c)] = true
+	}
+	all := append([]string(nil), cols...)
+	for i := range rel.cols {
+		name := rel.cols[i].sql
+		for k := 1; taken[strings.ToLower(name)]; k++ {
+			name = rel.cols[i].sql + "_" + strconv.Itoa(k)
+		}
+		taken[strings.ToLower(name)] = true
+		rel.cols[i].sql = name
+		all = append(all, name)
+	}
+	rel.sqlAlias = base.sqlAlias
+	return &fromNode{wrap: src, wrapItems: items, wrapCols: all}
 }
 
 // from translates a FROM item. It returns the node and the relations visible to the rest of the query.
@@ -54,11 +112,11 @@ func (t *translator) from(outer *scope, ref ast.TableRef) (*fromNode, []*relatio
 		if r.TableAlias != nil {
 			alias = identName(r.TableAlias)
 		}
-		rel, sql, err := t.udtf(sc, r.Func, alias, r.ColAliases, r.Outer)
+		rel, sql, items, err := t.udtfProj(sc, r.Func, alias, r.ColAliases, r.Outer)
 		if err != nil {
 			return nil, nil, err
 		}
-		n := &fromNode{left: src, join: "CROSS JOIN", lateral: "LATERAL " + sql}
+		n := lateralNode(src, rel, sql, items)
 		return n, append(append([]*relation{}, rels...), rel), nil
 	case *ast.TableFunc:
 		alias := ""
@@ -292,6 +350,18 @@ func findCol(rels []*relation, name string) (*relation, int) {
 
 // emitFrom renders a FROM tree; filters holds each table's partition filter.
 func (t *translator) emitFrom(n *fromNode, filters map[*relation]string) (string, error) {
+	if n.wrap != nil {
+		inner, err := t.emitFrom(n.wrap, filters)
+		if err != nil {
+			return "", err
+		}
+		alias := duckdbsql.Ident(n.baseRel().sqlAlias)
+		quoted := make([]string, len(n.wrapCols))
+		for i, c := range n.wrapCols {
+			quoted[i] = duckdbsql.Ident(c)
+		}
+		return "(SELECT " + alias + ".*, " + n.wrapItems + " FROM " + inner + ") AS " + alias + "(" + strings.Join(quoted, ", ") + ")", nil
+	}
 	if n.left == nil {
 		if n.leaf != "" {
 			return n.leaf, nil
@@ -338,6 +408,9 @@ func (t *translator) emitFrom(n *fromNode, filters map[*relation]string) (string
 func (n *fromNode) tables(out []*relation) []*relation {
 	if n == nil {
 		return out
+	}
+	if n.wrap != nil {
+		return n.wrap.tables(out)
 	}
 	if n.left == nil {
 		if n.leaf == "" && n.rel != nil && n.rel.table != nil {
@@ -410,4 +483,3 @@ func splitAnd(e ast.Expr, out *[]ast.Expr) {
 	}
 	*out = append(*out, e)
 }
-

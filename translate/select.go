@@ -130,7 +130,7 @@ func (t *translator) selectQ(s *ast.Select, outer *scope) (*qresult, error) {
 		}
 		usc := *sc
 		usc.noAgg = "UDTF arguments"
-		rel, sql, err := t.udtf(&usc, fc, "", aliases, false)
+		rel, sql, items, err := t.udtfProj(&usc, fc, "", aliases, false)
 		if err != nil {
 			return nil, err
 		}
@@ -138,7 +138,7 @@ func (t *translator) selectQ(s *ast.Select, outer *scope) (*qresult, error) {
 		if from == nil {
 			from = &fromNode{rel: rel, leaf: sql}
 		} else {
-			from = &fromNode{left: from, join: "CROSS JOIN", lateral: "LATERAL " + sql}
+			from = lateralNode(from, rel, sql, items)
 		}
 		sc.rels = append(sc.rels, rel)
 	}

@@ -44,11 +44,12 @@ func FromFirst(with *ast.With, from ast.TableRef, body *ast.Select) *ast.Select 
 // target columns with Hive's implicit conversion (INSERT semantics), naming them as the targets. table
 // is the target's name as Hive reports it in errors (`db.t`).
 func Conform(res *Result, target []Column) (string, error) {
-	return ConformTable(res, target, "")
+	return ConformTable(res, target, "", nil)
 }
 
-// ConformTable is Conform with the target table's name for the column-count error message.
-func ConformTable(res *Result, target []Column, table string) (string, error) {
+// ConformTable is Conform with the target table's name for the error messages and the session settings
+// (conf may be nil).
+func ConformTable(res *Result, target []Column, table string, conf func(string) string) (string, error) {
 	if len(res.Columns) != len(target) {
 		return "", &Error{Msg: fmt.Sprintf("Cannot insert into target table because column number/types are different '%s': Table insclause-0 has %d columns, but query has %d columns.", table, len(target), len(res.Columns))}
 	}
@@ -60,7 +61,7 @@ func ConformTable(res *Result, target []Column, table string) (string, error) {
 			b.WriteString(", ")
 		}
 		arg := functions.Arg{SQL: "q." + duckdbsql.Ident(names[i]), Type: c.Type}
-		s, err := functions.CastSQL(arg, target[i].Type)
+		s, err := functions.CastSQLConf(arg, target[i].Type, conf)
 		if err != nil {
 			return "", &Error{Msg: fmt.Sprintf("Cannot insert into target table because column number/types are different '%s': Cannot convert column %d from %s to %s.", table, i, c.Type, target[i].Type)}
 		}

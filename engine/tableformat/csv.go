@@ -2,6 +2,7 @@ package tableformat
 
 import (
 	"fmt"
+	"github.com/waggle-dev/waggle/duckdbsql"
 	"strings"
 
 	"github.com/waggle-dev/waggle/hiveql/types"
@@ -47,12 +48,12 @@ func csvReadSQL(spec Spec, files []string) (string, error) {
 	items := make([]string, len(cols))
 	for i, c := range cols {
 		decl[i] = fmt.Sprintf("'c%d': 'VARCHAR'", i)
-		items[i] = fmt.Sprintf("c%d AS %s", i, quoteIdent(colName(c)))
+		items[i] = fmt.Sprintf("c%d AS %s", i, duckdbsql.Ident(colName(c)))
 	}
 	return fmt.Sprintf("SELECT %s FROM read_csv(%s, delim=%s, quote=%s, escape=%s, columns={%s}, nullstr=%s, "+
 		"header=false, auto_detect=false, comment='', strict_mode=false, null_padding=true, max_line_size=268435456%s)",
-		strings.Join(items, ", "), quoteList(files), quoteString(sep), quoteString(quote), quoteString(escape),
-		strings.Join(decl, ", "), quoteString(noNull), skipOpt(header)), nil
+		strings.Join(items, ", "), quoteList(files), duckdbsql.String(sep), duckdbsql.String(quote), duckdbsql.String(escape),
+		strings.Join(decl, ", "), duckdbsql.String(noNull), skipOpt(header)), nil
 }
 
 // csvWriteSQL writes like OpenCSVSerde (opencsv's CSVWriter): every value quoted, quote and escape
@@ -62,15 +63,15 @@ func csvWriteSQL(spec Spec, query, outFile string) (string, error) {
 	items := make([]string, len(spec.Columns))
 	tp := &textParams{seps: []string{sep, "\x02", "\x03", "\x04", "\x05", "\x06", "\x07", "\x08"}, nullFmt: `\N`}
 	for i, c := range spec.Columns {
-		ref := "q." + quoteIdent(colName(c))
+		ref := "q." + duckdbsql.Ident(colName(c))
 		conv := &textConv{tp: tp}
 		e, err := conv.write(ref, c.Type, 1)
 		if err != nil {
 			return "", fmt.Errorf("column %s: %w", c.Name, err)
 		}
-		items[i] = fmt.Sprintf("CASE WHEN %s IS NULL THEN NULL ELSE %s END AS %s", ref, e, quoteIdent(colName(c)))
+		items[i] = fmt.Sprintf("CASE WHEN %s IS NULL THEN NULL ELSE %s END AS %s", ref, e, duckdbsql.Ident(colName(c)))
 	}
 	return fmt.Sprintf("COPY (SELECT %s FROM (%s) AS q(%s)) TO %s (FORMAT csv, HEADER false, DELIMITER %s, QUOTE %s, ESCAPE %s, FORCE_QUOTE *, NULLSTR '', COMPRESSION 'none')",
-		strings.Join(items, ", "), query, aliasList(spec.Columns), quoteString(outFile),
-		quoteString(sep), quoteString(quote), quoteString(escape)), nil
+		strings.Join(items, ", "), query, aliasList(spec.Columns), duckdbsql.String(outFile),
+		duckdbsql.String(sep), duckdbsql.String(quote), duckdbsql.String(escape)), nil
 }

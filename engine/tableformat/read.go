@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/waggle-dev/waggle/duckdbsql"
 	"os"
 	"strings"
 )
@@ -14,7 +15,7 @@ type Querier interface {
 }
 
 // ReadSQL returns a DuckDB SELECT (usable as a subquery) that yields the table's data columns, named as in
-// spec (lower case), typed DuckDBType(column type), reading the local files in the given order with rows in
+// spec (lower case), typed duckdbsql.Type(column type), reading the local files in the given order with rows in
 // file order. Text files are scanned once in Go (to pick a reading strategy) and Parquet schemas are probed
 // through q, so the SQL is valid for the files as they are now. An empty file list gives a zero-row SELECT.
 // OpenCSVSerde tables yield VARCHAR for every column, as Hive reads them as STRING.
@@ -72,10 +73,10 @@ func WriteSQL(spec Spec, query string, outFile string) (string, error) {
 		return textWriteSQL(spec, query, outFile)
 	case Parquet:
 		return fmt.Sprintf("COPY (SELECT * FROM (%s) AS q(%s)) TO %s (FORMAT parquet)",
-			query, aliasList(spec.Columns), quoteString(outFile)), nil
+			query, aliasList(spec.Columns), duckdbsql.String(outFile)), nil
 	case JSON:
 		return fmt.Sprintf("COPY (SELECT * FROM (%s) AS q(%s)) TO %s (FORMAT json)",
-			query, aliasList(spec.Columns), quoteString(outFile)), nil
+			query, aliasList(spec.Columns), duckdbsql.String(outFile)), nil
 	case CSV:
 		return csvWriteSQL(spec, query, outFile)
 	}
@@ -118,9 +119,9 @@ func parquetReadSQL(ctx context.Context, q Querier, spec Spec, files []string) (
 	for i, c := range spec.Columns {
 		src := "NULL"
 		if name, ok := have[colName(c)]; ok {
-			src = quoteIdent(name)
+			src = duckdbsql.Ident(name)
 		}
-		items[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", src, DuckDBType(c.Type), quoteIdent(colName(c)))
+		items[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", src, duckdbsql.Type(c.Type), duckdbsql.Ident(colName(c)))
 	}
 	return fmt.Sprintf("SELECT %s FROM %s", strings.Join(items, ", "), src), nil
 }
@@ -135,17 +136,17 @@ func jsonReadSQL(spec Spec, files []string) (string, error) {
 	for i, c := range spec.Columns {
 		name := colName(c)
 		v := fmt.Sprintf("coalesce(json -> %[1]s, json -> ('$.\"' || list_filter(json_keys(json), lambda k: lower(k) = %[2]s)[1] || '\"'))",
-			quoteString(`$."`+strings.ReplaceAll(name, `"`, `\"`)+`"`), quoteString(name))
+			duckdbsql.String(`$."`+strings.ReplaceAll(name, `"`, `\"`)+`"`), duckdbsql.String(name))
 		var e string
 		switch {
 		case c.Type.IsComplex():
-			e = fmt.Sprintf("TRY_CAST(%s AS %s)", v, DuckDBType(c.Type))
+			e = fmt.Sprintf("TRY_CAST(%s AS %s)", v, duckdbsql.Type(c.Type))
 		case c.Type.IsString():
 			e = fmt.Sprintf("(%s ->> '$')", v)
 		default:
-			e = fmt.Sprintf("TRY_CAST(%s ->> '$' AS %s)", v, DuckDBType(c.Type))
+			e = fmt.Sprintf("TRY_CAST(%s ->> '$' AS %s)", v, duckdbsql.Type(c.Type))
 		}
-		items[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", e, DuckDBType(c.Type), quoteIdent(name))
+		items[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", e, duckdbsql.Type(c.Type), duckdbsql.Ident(name))
 	}
 	return fmt.Sprintf("SELECT %s FROM read_json_objects(%s, format='newline_delimited') AS r(json)",
 		strings.Join(items, ", "), quoteList(files)), nil

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/waggle-dev/waggle/duckdbsql"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -123,7 +124,7 @@ func readRows(t *testing.T, conn *sql.Conn, spec Spec, files []string) [][]strin
 	}
 	items := make([]string, len(spec.Columns))
 	for i, c := range spec.Columns {
-		items[i] = fmt.Sprintf("CAST(t.%s AS VARCHAR)", quoteIdent(colName(c)))
+		items[i] = fmt.Sprintf("CAST(t.%s AS VARCHAR)", duckdbsql.Ident(colName(c)))
 	}
 	return query(t, conn, "SELECT "+strings.Join(items, ", ")+" FROM ("+q+") AS t")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/waggle-dev/waggle/duckdbsql"
 	"io"
 	"os"
 	"regexp"
@@ -151,7 +152,7 @@ func skipOpt(n int) string {
 func emptySelect(cols []Column) string {
 	items := make([]string, len(cols))
 	for i, c := range cols {
-		items[i] = fmt.Sprintf("CAST(NULL AS %s) AS %s", DuckDBType(c.Type), quoteIdent(colName(c)))
+		items[i] = fmt.Sprintf("CAST(NULL AS %s) AS %s", duckdbsql.Type(c.Type), duckdbsql.Ident(colName(c)))
 	}
 	return "SELECT " + strings.Join(items, ", ") + " WHERE false"
 }
@@ -168,11 +169,11 @@ func (tp *textParams) fieldsSelect(cols []Column, files []string) (string, error
 		if err != nil {
 			return "", fmt.Errorf("column %s: %w", c.Name, err)
 		}
-		items[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", e, DuckDBType(c.Type), quoteIdent(colName(c)))
+		items[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", e, duckdbsql.Type(c.Type), duckdbsql.Ident(colName(c)))
 	}
 	return fmt.Sprintf("SELECT %s FROM read_csv(%s, delim=%s, columns={%s}, nullstr=%s, %s%s)",
-		strings.Join(items, ", "), quoteList(files), quoteString(tp.seps[0]), strings.Join(decl, ", "),
-		quoteString(tp.nullFmt), csvCommon, skipOpt(tp.header)), nil
+		strings.Join(items, ", "), quoteList(files), duckdbsql.String(tp.seps[0]), strings.Join(decl, ", "),
+		duckdbsql.String(tp.nullFmt), csvCommon, skipOpt(tp.header)), nil
 }
 
 // exactSource yields the lines of one file split on '\n' only, header and footer lines removed.
@@ -180,7 +181,7 @@ func (tp *textParams) exactSource(path string) string {
 	return fmt.Sprintf("SELECT line FROM (SELECT s.l[r.i] AS line, r.i FROM (SELECT string_split(content, chr(10)) AS l, "+
 		"CASE WHEN content = '' THEN 0 WHEN suffix(content, chr(10)) THEN len(string_split(content, chr(10))) - 1 "+
 		"ELSE len(string_split(content, chr(10))) END AS n FROM read_text(%s)) AS s, "+
-		"range(%d, s.n - %d + 1) AS r(i)) ORDER BY i", quoteString(path), tp.header+1, tp.footer)
+		"range(%d, s.n - %d + 1) AS r(i)) ORDER BY i", duckdbsql.String(path), tp.header+1, tp.footer)
 }
 
 // linesSelect splits the lines of src (a query with one VARCHAR column "line") into the columns.
@@ -189,20 +190,20 @@ func (tp *textParams) linesSelect(cols []Column, src string) (string, error) {
 	if tp.escape != "" {
 		line = tp.markerize(line)
 	}
-	fd := quoteString(tp.seps[0])
+	fd := duckdbsql.String(tp.seps[0])
 	items := make([]string, len(cols))
 	for i, c := range cols {
 		raw := fmt.Sprintf("p[%d]", i+1)
 		if tp.takesRest && i == len(cols)-1 {
 			raw = fmt.Sprintf("CASE WHEN len(p) >= %d THEN array_to_string(p[%d:], %s) END", i+1, i+1, fd)
 		}
-		raw = fmt.Sprintf("nullif(%s, %s)", raw, quoteString(tp.nullFmt))
+		raw = fmt.Sprintf("nullif(%s, %s)", raw, duckdbsql.String(tp.nullFmt))
 		conv := &textConv{tp: tp}
 		e, err := conv.read(raw, c.Type, 1)
 		if err != nil {
 			return "", fmt.Errorf("column %s: %w", c.Name, err)
 		}
-		items[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", e, DuckDBType(c.Type), quoteIdent(colName(c)))
+		items[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", e, duckdbsql.Type(c.Type), duckdbsql.Ident(colName(c)))
 	}
 	return fmt.Sprintf("SELECT %s FROM (SELECT string_split(%s, %s) AS p FROM (%s) AS src) AS split",
 		strings.Join(items, ", "), line, fd, src), nil
@@ -219,7 +220,7 @@ func (tp *textParams) escapable() []string { return append([]string{tp.escape}, 
 // separators only splits on unescaped ones. Left-to-right replacement matches Hive's left-to-right scan.
 func (tp *textParams) markerize(expr string) string {
 	for _, c := range tp.escapable() {
-		expr = fmt.Sprintf("replace(%s, %s, %s)", expr, quoteString(tp.escape+c), quoteString(marker(c)))
+		expr = fmt.Sprintf("replace(%s, %s, %s)", expr, duckdbsql.String(tp.escape+c), duckdbsql.String(marker(c)))
 	}
 	return expr
 }
@@ -229,11 +230,11 @@ func (tp *textParams) markerize(expr string) string {
 func (tp *textParams) unescape(expr string) string {
 	if tp.escapeCRLF {
 		expr = fmt.Sprintf("replace(replace(%s, %s, chr(13)), %s, chr(10))", expr,
-			quoteString(tp.escape+"r"), quoteString(tp.escape+"n"))
+			duckdbsql.String(tp.escape+"r"), duckdbsql.String(tp.escape+"n"))
 	}
-	expr = fmt.Sprintf("regexp_replace(%s, %s, '\\1', 'g')", expr, quoteString("(?s)"+regexp.QuoteMeta(tp.escape)+"(.)"))
+	expr = fmt.Sprintf("regexp_replace(%s, %s, '\\1', 'g')", expr, duckdbsql.String("(?s)"+regexp.QuoteMeta(tp.escape)+"(.)"))
 	for _, c := range tp.escapable() {
-		expr = fmt.Sprintf("replace(%s, %s, %s)", expr, quoteString(marker(c)), quoteString(c))
+		expr = fmt.Sprintf("replace(%s, %s, %s)", expr, duckdbsql.String(marker(c)), duckdbsql.String(c))
 	}
 	return expr
 }
@@ -260,7 +261,7 @@ const (
 // level `level` (1 for a column: its collection items are separated by seps[1]).
 func (c *textConv) read(raw string, t *types.Type, level int) (string, error) {
 	tp := c.tp
-	nullIf := func(e string) string { return fmt.Sprintf("nullif(%s, %s)", e, quoteString(tp.nullFmt)) }
+	nullIf := func(e string) string { return fmt.Sprintf("nullif(%s, %s)", e, duckdbsql.String(tp.nullFmt)) }
 	switch t.Kind {
 	case types.String, types.Char, types.Varchar:
 		e := raw
@@ -275,7 +276,7 @@ func (c *textConv) read(raw string, t *types.Type, level int) (string, error) {
 		}
 		return e, nil
 	case types.TinyInt, types.SmallInt, types.Int, types.BigInt:
-		dt := DuckDBType(t)
+		dt := duckdbsql.Type(t)
 		return fmt.Sprintf("CASE WHEN regexp_full_match(%[1]s, '%[2]s') THEN TRY_CAST(%[1]s AS %[3]s) "+
 			"WHEN regexp_full_match(%[1]s, '%[4]s') THEN TRY_CAST(split_part(%[1]s, '.', 1) AS %[3]s) END",
 			raw, intPattern, dt, intFracPattern), nil
@@ -283,7 +284,7 @@ func (c *textConv) read(raw string, t *types.Type, level int) (string, error) {
 		return fmt.Sprintf("CASE lower(%s) WHEN 'true' THEN true WHEN 'false' THEN false END", raw), nil
 	case types.Float, types.Double, types.Decimal, types.Date, types.Timestamp,
 		types.IntervalDayTime, types.IntervalYearMonth:
-		return fmt.Sprintf("TRY_CAST(%s AS %s)", raw, DuckDBType(t)), nil
+		return fmt.Sprintf("TRY_CAST(%s AS %s)", raw, duckdbsql.Type(t)), nil
 	case types.Binary:
 		b := fmt.Sprintf("rtrim(%s, '=')", raw)
 		return fmt.Sprintf("CASE WHEN regexp_full_match(%[1]s, '[A-Za-z0-9+/]+={0,2}') AND length(%[2]s) %% 4 <> 1 "+
@@ -302,7 +303,7 @@ func (c *textConv) read(raw string, t *types.Type, level int) (string, error) {
 			return "", err
 		}
 		return fmt.Sprintf("CASE WHEN %[1]s = '' THEN CAST([] AS %[2]s) ELSE list_transform(string_split(%[1]s, %[3]s), lambda %[4]s: %[5]s) END",
-			raw, DuckDBType(t), quoteString(sep), v, elem), nil
+			raw, duckdbsql.Type(t), duckdbsql.String(sep), v, elem), nil
 	case types.Map:
 		sep, err := tp.sep(level)
 		if err != nil {
@@ -313,8 +314,8 @@ func (c *textConv) read(raw string, t *types.Type, level int) (string, error) {
 			return "", err
 		}
 		e := c.newVar()
-		ks := fmt.Sprintf("split_part(%s, %s, 1)", e, quoteString(kvSep))
-		vs := fmt.Sprintf("CASE WHEN strpos(%[1]s, %[2]s) > 0 THEN substr(%[1]s, strpos(%[1]s, %[2]s) + 1) END", e, quoteString(kvSep))
+		ks := fmt.Sprintf("split_part(%s, %s, 1)", e, duckdbsql.String(kvSep))
+		vs := fmt.Sprintf("CASE WHEN strpos(%[1]s, %[2]s) > 0 THEN substr(%[1]s, strpos(%[1]s, %[2]s) + 1) END", e, duckdbsql.String(kvSep))
 		k, err := c.read(nullIf(ks), t.Key, level+2)
 		if err != nil {
 			return "", err
@@ -324,12 +325,12 @@ func (c *textConv) read(raw string, t *types.Type, level int) (string, error) {
 			return "", err
 		}
 		m, y, z := c.newVar(), c.newVar(), c.newVar()
-		entries := fmt.Sprintf("list_transform(string_split(%s, %s), lambda %s: {'k': %s, 'v': %s})", raw, quoteString(sep), e, k, val)
+		entries := fmt.Sprintf("list_transform(string_split(%s, %s), lambda %s: {'k': %s, 'v': %s})", raw, duckdbsql.String(sep), e, k, val)
 		// Hive's LazyMap drops NULL keys and keeps the first of duplicate keys; DuckDB maps allow neither.
 		dedup := fmt.Sprintf("list_transform([%[1]s], lambda %[2]s: map_from_entries(list_filter(%[2]s, lambda %[3]s, i: %[3]s.k IS NOT NULL AND list_position(list_transform(%[2]s, lambda %[4]s: %[4]s.k), %[3]s.k) = i)))[1]",
 			entries, m, y, z)
 		return fmt.Sprintf("CASE WHEN %[1]s IS NULL THEN NULL WHEN %[1]s = '' THEN CAST(MAP {} AS %[2]s) ELSE %[3]s END",
-			raw, DuckDBType(t), dedup), nil
+			raw, duckdbsql.Type(t), dedup), nil
 	case types.Struct:
 		sep, err := tp.sep(level)
 		if err != nil {
@@ -342,10 +343,10 @@ func (c *textConv) read(raw string, t *types.Type, level int) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			fields[i] = fmt.Sprintf("%s: %s", quoteString(f.Name), fe)
+			fields[i] = fmt.Sprintf("%s: %s", duckdbsql.String(f.Name), fe)
 		}
 		return fmt.Sprintf("CASE WHEN %[1]s IS NULL THEN NULL ELSE list_transform([string_split(%[1]s, %[2]s)], lambda %[3]s: {%[4]s})[1] END",
-			raw, quoteString(sep), p, strings.Join(fields, ", ")), nil
+			raw, duckdbsql.String(sep), p, strings.Join(fields, ", ")), nil
 	}
 	return "", fmt.Errorf("type %s is not supported in text tables", t)
 }
@@ -366,9 +367,9 @@ func (c *textConv) write(expr string, t *types.Type, level int) (string, error) 
 		if rewrite == `\` {
 			rewrite = `\\`
 		}
-		e := fmt.Sprintf("regexp_replace(%s, %s, %s, 'g')", expr, quoteString("(["+class.String()+"])"), quoteString(rewrite+`\1`))
+		e := fmt.Sprintf("regexp_replace(%s, %s, %s, 'g')", expr, duckdbsql.String("(["+class.String()+"])"), duckdbsql.String(rewrite+`\1`))
 		if tp.escapeCRLF {
-			e = fmt.Sprintf("replace(replace(%s, chr(13), %s), chr(10), %s)", e, quoteString(tp.escape+"r"), quoteString(tp.escape+"n"))
+			e = fmt.Sprintf("replace(replace(%s, chr(13), %s), chr(10), %s)", e, duckdbsql.String(tp.escape+"r"), duckdbsql.String(tp.escape+"n"))
 		}
 		return e, nil
 	case types.Boolean:
@@ -386,7 +387,7 @@ func (c *textConv) write(expr string, t *types.Type, level int) (string, error) 
 	case types.Binary:
 		return fmt.Sprintf("to_base64(%s)", expr), nil
 	case types.Void:
-		return quoteString(tp.nullFmt), nil
+		return duckdbsql.String(tp.nullFmt), nil
 	case types.Array:
 		sep, err := tp.sep(level)
 		if err != nil {
@@ -397,7 +398,7 @@ func (c *textConv) write(expr string, t *types.Type, level int) (string, error) 
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("array_to_string(list_transform(%s, lambda %s: %s), %s)", expr, v, elem, quoteString(sep)), nil
+		return fmt.Sprintf("array_to_string(list_transform(%s, lambda %s: %s), %s)", expr, v, elem, duckdbsql.String(sep)), nil
 	case types.Map:
 		sep, err := tp.sep(level)
 		if err != nil {
@@ -417,7 +418,7 @@ func (c *textConv) write(expr string, t *types.Type, level int) (string, error) 
 			return "", err
 		}
 		return fmt.Sprintf("array_to_string(list_transform(map_entries(%s), lambda %s: %s || %s || %s), %s)",
-			expr, e, k, quoteString(kvSep), v, quoteString(sep)), nil
+			expr, e, k, duckdbsql.String(kvSep), v, duckdbsql.String(sep)), nil
 	case types.Struct:
 		sep, err := tp.sep(level)
 		if err != nil {
@@ -425,13 +426,13 @@ func (c *textConv) write(expr string, t *types.Type, level int) (string, error) 
 		}
 		parts := make([]string, len(t.Fields))
 		for i, f := range t.Fields {
-			fe, err := c.writeNullable(fmt.Sprintf("struct_extract(%s, %s)", expr, quoteString(f.Name)), f.Type, level+1)
+			fe, err := c.writeNullable(fmt.Sprintf("struct_extract(%s, %s)", expr, duckdbsql.String(f.Name)), f.Type, level+1)
 			if err != nil {
 				return "", err
 			}
 			parts[i] = fe
 		}
-		return strings.Join(parts, " || "+quoteString(sep)+" || "), nil
+		return strings.Join(parts, " || "+duckdbsql.String(sep)+" || "), nil
 	}
 	return "", fmt.Errorf("type %s is not supported in text tables", t)
 }
@@ -443,9 +444,9 @@ func (c *textConv) writeNullable(expr string, t *types.Type, level int) (string,
 		return "", err
 	}
 	if t.IsComplex() {
-		return fmt.Sprintf("CASE WHEN %s IS NULL THEN %s ELSE %s END", expr, quoteString(c.tp.nullFmt), w), nil
+		return fmt.Sprintf("CASE WHEN %s IS NULL THEN %s ELSE %s END", expr, duckdbsql.String(c.tp.nullFmt), w), nil
 	}
-	return fmt.Sprintf("coalesce(%s, %s)", w, quoteString(c.tp.nullFmt)), nil
+	return fmt.Sprintf("coalesce(%s, %s)", w, duckdbsql.String(c.tp.nullFmt)), nil
 }
 
 // textWriteSQL builds the COPY for a LazySimpleSerDe table. See WriteSQL.
@@ -457,21 +458,21 @@ func textWriteSQL(spec Spec, query, outFile string) (string, error) {
 	fields := make([]string, len(spec.Columns))
 	for i, col := range spec.Columns {
 		conv := &textConv{tp: &tp}
-		e, err := conv.writeNullable("q."+quoteIdent(colName(col)), col.Type, 1)
+		e, err := conv.writeNullable("q."+duckdbsql.Ident(colName(col)), col.Type, 1)
 		if err != nil {
 			return "", fmt.Errorf("column %s: %w", col.Name, err)
 		}
 		fields[i] = e
 	}
-	line := strings.Join(fields, " || "+quoteString(tp.seps[0])+" || ")
+	line := strings.Join(fields, " || "+duckdbsql.String(tp.seps[0])+" || ")
 	return fmt.Sprintf("COPY (SELECT %s AS line FROM (%s) AS q(%s)) TO %s (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER %s, COMPRESSION 'none')",
-		line, query, aliasList(spec.Columns), quoteString(outFile), quoteString(tp.seps[0])), nil
+		line, query, aliasList(spec.Columns), duckdbsql.String(outFile), duckdbsql.String(tp.seps[0])), nil
 }
 
 func aliasList(cols []Column) string {
 	names := make([]string, len(cols))
 	for i, c := range cols {
-		names[i] = quoteIdent(colName(c))
+		names[i] = duckdbsql.Ident(colName(c))
 	}
 	return strings.Join(names, ", ")
 }

@@ -3,6 +3,7 @@ package tableformat
 import (
 	"context"
 	"fmt"
+	"github.com/waggle-dev/waggle/duckdbsql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,7 +73,7 @@ func TestWriteThenReadGivesSameValues(t *testing.T) {
 func castAll(spec Spec) string {
 	items := make([]string, len(spec.Columns))
 	for i, c := range spec.Columns {
-		items[i] = fmt.Sprintf("CAST(CAST(t.%s AS %s) AS VARCHAR)", quoteIdent(colName(c)), DuckDBType(c.Type))
+		items[i] = fmt.Sprintf("CAST(CAST(t.%s AS %s) AS VARCHAR)", duckdbsql.Ident(colName(c)), duckdbsql.Type(c.Type))
 	}
 	return strings.Join(items, ", ")
 }

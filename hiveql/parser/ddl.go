@@ -221,17 +221,20 @@ func (p *parser) parseColumnDef(allowConstraints bool) *ast.ColumnDef {
 	return c
 }
 
-// constraintOptions are the words that may follow a constraint.
-var constraintOptions = map[string]bool{
-	"ENABLE": true, "DISABLE": true, "VALIDATE": true, "NOVALIDATE": true, "RELY": true, "NORELY": true,
-	"ENFORCED": true,
+// isConstraintOption reports whether w (upper case) may follow a constraint.
+func isConstraintOption(w string) bool {
+	switch w {
+	case "ENABLE", "DISABLE", "VALIDATE", "NOVALIDATE", "RELY", "NORELY", "ENFORCED":
+		return true
+	}
+	return false
 }
 
 func (p *parser) parseConstraintOptions() []string {
 	var opts []string
 	for {
 		switch {
-		case anyIdent(p.tok()) && constraintOptions[strings.ToUpper(p.cur().lit)]:
+		case anyIdent(p.tok()) && isConstraintOption(strings.ToUpper(p.cur().lit)):
 			opts = append(opts, strings.ToUpper(p.next().lit))
 		case p.tok() == token.KW_NOT && p.peek(1) == token.KW_ENFORCED:
 			p.i += 2

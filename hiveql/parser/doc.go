@@ -30,6 +30,18 @@
 // SQL), so `a + b IS NULL` is `(a + b) IS NULL`; Hive 3.1 parses it as `a + (b IS NULL)`, which no script
 // means.
 //
+// # Tree conventions
+//
+//   - Hive's FROM-first form with one plain SELECT (`FROM src SELECT ...`) is a QueryStmt whose Select has
+//     FromFirst set; with any INSERT body it is a FromInsertStmt.
+//   - WITH, ORDER BY, CLUSTER/DISTRIBUTE/SORT BY and LIMIT attach to the outermost query they follow: the
+//     Select, or the SetOp of `a UNION b ORDER BY x`, or the ParenQuery of `(a) LIMIT 1`.
+//   - Lateral views bind to the FROM item just before them (Hive's rule), joins are left-deep.
+//   - Words such as current_date or current_timestamp written without parentheses are ColumnRefs; the
+//     analyzer decides that they name functions.
+//   - SET, RESET, ADD/LIST/DELETE FILE|JAR|ARCHIVE, source, dfs and !cmd keep their operands as raw text.
+//   - Plain DECIMAL is DECIMAL(10,0) in the tree, as in Hive.
+//
 // # Errors
 //
 // Errors are reported as an ErrorList sorted by position, at most one per line. A syntax error stops the

@@ -256,12 +256,10 @@ func (p *parser) parsePostfix(x ast.Expr) ast.Expr {
 // startsQuery reports whether the current token begins a query (inside parentheses).
 func (p *parser) startsQuery() bool {
 	switch p.tok() {
-	case token.KW_SELECT, token.KW_WITH, token.KW_FROM, token.KW_VALUES, token.KW_MAP, token.KW_REDUCE:
-		if p.tok() == token.KW_MAP || p.tok() == token.KW_REDUCE || p.tok() == token.KW_VALUES {
-			// map(...) and values are also function names / identifiers.
-			return p.tok() == token.KW_VALUES && p.peek(1) == token.LPAREN && !p.valuesIsFunc()
-		}
+	case token.KW_SELECT, token.KW_WITH, token.KW_FROM:
 		return true
+	case token.KW_VALUES:
+		return p.peek(1) == token.LPAREN
 	case token.LPAREN:
 		// ((SELECT ...) UNION ...): look through the parentheses.
 		j := p.i
@@ -277,9 +275,6 @@ func (p *parser) startsQuery() bool {
 	}
 	return false
 }
-
-// valuesIsFunc is a hook for `values(...)` as a function call; Hive has none, so VALUES ( starts rows.
-func (p *parser) valuesIsFunc() bool { return false }
 
 func (p *parser) parsePrimary() ast.Expr {
 	it := p.cur()
@@ -688,4 +683,3 @@ func (p *parser) parseInterval() ast.Expr {
 	e.Span = p.span(from)
 	return e
 }
-

@@ -68,6 +68,7 @@ type bailout struct{}
 
 func newParser(src string) *parser {
 	p := &parser{src: src, file: token.NewFile("", src)}
+	p.toks = make([]item, 0, len(src)/4+16) // about one token per four bytes of HiveQL
 	var s scanner.Scanner
 	s.Init(src, func(pos token.Pos, msg string) {
 		p.lexErrs = append(p.lexErrs, p.newError(pos, lexMessage(msg)))
@@ -202,9 +203,9 @@ func ParseType(src string) (*types.Type, error) {
 // ---------------------------------------------------------------------------------------------------------
 // Token access
 
-func (p *parser) cur() item             { return p.toks[p.i] }
-func (p *parser) tok() token.Token      { return p.toks[p.i].tok }
-func (p *parser) pos() token.Pos        { return p.toks[p.i].pos }
+func (p *parser) cur() item        { return p.toks[p.i] }
+func (p *parser) tok() token.Token { return p.toks[p.i].tok }
+func (p *parser) pos() token.Pos   { return p.toks[p.i].pos }
 func (p *parser) peek(n int) token.Token {
 	if p.i+n < len(p.toks) {
 		return p.toks[p.i+n].tok
@@ -369,7 +370,9 @@ func (p *parser) makeIdent(it item) *ast.Ident {
 func canIdent(t token.Token) bool { return t.CanBeIdentifier() }
 
 // anyIdent reports whether t is an identifier or any keyword (for lenient positions).
-func anyIdent(t token.Token) bool { return t == token.IDENT || t == token.QUOTED_IDENT || t.IsKeyword() }
+func anyIdent(t token.Token) bool {
+	return t == token.IDENT || t == token.QUOTED_IDENT || t.IsKeyword()
+}
 
 // parseIdent parses a name (an identifier or a non-clause keyword).
 func (p *parser) parseIdent(what string) *ast.Ident {

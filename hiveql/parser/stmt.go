@@ -48,8 +48,9 @@ func parseRaw(src string) (st ast.Stmt, ok bool) {
 		return &ast.SourceStmt{Span: span, Path: rest}, true
 	case word == "DFS" && tok == token.IDENT:
 		return &ast.CommandStmt{Span: span, Name: "dfs", Text: rest}, true
-	case tok == token.BANG:
-		return &ast.CommandStmt{Span: span, Name: "!", Text: rest}, true
+	case tok == token.BANG || tok == token.NEQ && lit == "!=":
+		// A shell command: everything after the '!' (so "!=x" runs "=x").
+		return &ast.CommandStmt{Span: span, Name: "!", Text: strings.TrimSpace(src[pos+1:])}, true
 	}
 	return nil, false
 }
@@ -408,18 +409,21 @@ func (p *parser) parseMerge() ast.Stmt {
 	return st
 }
 
-// explainOptions are the words EXPLAIN accepts before the statement.
-var explainOptions = map[string]bool{
-	"EXTENDED": true, "FORMATTED": true, "DEPENDENCY": true, "AUTHORIZATION": true, "LOGICAL": true,
-	"CBO": true, "AST": true, "VECTORIZATION": true, "ONLY": true, "SUMMARY": true, "OPERATOR": true,
-	"EXPRESSION": true, "DETAIL": true, "ANALYZE": true, "LOCKS": true, "REOPTIMIZATION": true,
-	"COST": true, "JOINCOST": true, "CODEGEN": true, "DDL": true,
+// isExplainOption reports whether w (upper case) is a word EXPLAIN accepts before the statement.
+func isExplainOption(w string) bool {
+	switch w {
+	case "EXTENDED", "FORMATTED", "DEPENDENCY", "AUTHORIZATION", "LOGICAL", "CBO", "AST", "VECTORIZATION",
+		"ONLY", "SUMMARY", "OPERATOR", "EXPRESSION", "DETAIL", "ANALYZE", "LOCKS", "REOPTIMIZATION", "COST",
+		"JOINCOST", "CODEGEN", "DDL":
+		return true
+	}
+	return false
 }
 
 func (p *parser) parseExplain() ast.Stmt {
 	from := p.next().pos
 	st := &ast.ExplainStmt{}
-	for anyIdent(p.tok()) && p.tok() != token.QUOTED_IDENT && explainOptions[strings.ToUpper(p.cur().lit)] &&
+	for anyIdent(p.tok()) && p.tok() != token.QUOTED_IDENT && isExplainOption(strings.ToUpper(p.cur().lit)) &&
 		// ANALYZE TABLE is a statement, not an option.
 		!(p.tok() == token.KW_ANALYZE && p.peek(1) == token.KW_TABLE) {
 		st.Options = append(st.Options, strings.ToUpper(p.next().lit))
@@ -475,15 +479,13 @@ func (p *parser) parseDescribe() ast.Stmt {
 }
 
 // parseFunctionNameForDescribe accepts a function name, a keyword that names a built-in (case, if, and) or
-// an operator (+, =, <=>).
+// an operator (+, =, <=>; then the Ident's Name is the operator).
 func (p *parser) parseFunctionNameForDescribe() *ast.ObjectName {
 	it := p.cur()
-	if it.tok.IsOperator() && it.tok != token.LPAREN && it.tok != token.RPAREN && it.tok != token.COMMA && it.tok != token.SEMICOLON {
-		p.next()
-		id := &ast.Ident{Span: ast.Span{From: it.pos, To: it.end}, Name: it.lit}
-		return &ast.ObjectName{Span: id.Span, Parts: []*ast.Ident{id}}
-	}
-	if it.tok == token.STRING {
+	switch it.tok {
+	case token.EQ, token.NSEQ, token.NEQ, token.LT, token.LE, token.GT, token.GE, token.PLUS, token.MINUS,
+		token.STAR, token.DIVIDE, token.MOD, token.AMPERSAND, token.PIPE, token.CARET, token.TILDE, token.BANG,
+		token.CONCAT, token.ANDAND:
 		p.next()
 		id := &ast.Ident{Span: ast.Span{From: it.pos, To: it.end}, Name: it.lit}
 		return &ast.ObjectName{Span: id.Span, Parts: []*ast.Ident{id}}

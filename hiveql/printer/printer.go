@@ -102,10 +102,20 @@ func plainName(name string) bool {
 	}
 	for _, r := range name {
 		if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127) {
-			return strings.Trim(name, "=<>!+-*/%&|^~") == "" || name[0] == '\'' || name[0] == '"'
+			return strings.Trim(name, "=<>!+-*/%&|^~") == ""
 		}
 	}
 	return true
+}
+
+// dotIdent writes ".name"; a space after the dot keeps an unquoted name that starts with a digit from
+// being read as part of a number (a. 1a).
+func (p *printer) dotIdent(id *ast.Ident) {
+	p.w(".")
+	if !id.Quoted && id.Name != "" && id.Name[0] >= '0' && id.Name[0] <= '9' {
+		p.w(" ")
+	}
+	p.ident(id)
 }
 
 func (p *printer) idents(list []*ast.Ident) {
@@ -126,9 +136,10 @@ func (p *printer) parenIdents(list []*ast.Ident) {
 func (p *printer) objectName(n *ast.ObjectName) {
 	for i, id := range n.Parts {
 		if i > 0 {
-			p.w(".")
+			p.dotIdent(id)
+		} else {
+			p.ident(id)
 		}
-		p.ident(id)
 	}
 }
 
@@ -290,8 +301,6 @@ func exprPrec(x ast.Expr) int {
 		}
 	case *ast.LambdaExpr:
 		return precLambda
-	case *ast.IntervalLit:
-		return precUnary
 	}
 	return precPrimary
 }
@@ -321,9 +330,10 @@ func (p *printer) expr(x ast.Expr, min int) {
 	case *ast.ColumnRef:
 		for i, id := range x.Parts {
 			if i > 0 {
-				p.w(".")
+				p.dotIdent(id)
+			} else {
+				p.ident(id)
 			}
-			p.ident(id)
 		}
 	case *ast.StarExpr:
 		if x.Qualifier != nil {
@@ -481,8 +491,10 @@ func (p *printer) expr(x ast.Expr, min int) {
 		p.w("]")
 	case *ast.FieldExpr:
 		p.expr(x.X, precPrimary)
-		p.w(".")
-		p.ident(x.Field)
+		if _, ok := x.X.(*ast.NumberLit); ok {
+			p.w(" ") // 0 .a, not the number 0.
+		}
+		p.dotIdent(x.Field)
 	case *ast.FuncCall:
 		p.funcCall(x)
 	case *ast.ExtractExpr:

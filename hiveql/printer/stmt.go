@@ -505,10 +505,10 @@ func (p *printer) stmt(s ast.Stmt) {
 		for i, c := range s.Column {
 			if i == 0 {
 				p.w(" ")
+				p.ident(c)
 			} else {
-				p.w(".")
+				p.dotIdent(c)
 			}
-			p.ident(c)
 		}
 	case *ast.ShowStmt:
 		p.show(s)

@@ -1,0 +1,2 @@
+-- SELECT key, sum(a) OVER (PARTITION BY key ORDER BY value ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM (SELECT key, value, 1 AS a FROM src) s
+SELECT "t2"."key" AS "key", (CAST(sum("t2"."a") OVER (PARTITION BY "t2"."key" ORDER BY "t2"."value" ASC NULLS FIRST ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS BIGINT)) AS "_c1" FROM (SELECT "t1"."key" AS "key", "t1"."value" AS "value", 1 AS "a" FROM (SELECT * FROM "src") AS "t1"("key", "value")) AS "t2"("key", "value", "a")
