@@ -35,7 +35,10 @@ type Test struct {
 func (t Test) datasets() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, d := range append(append([]string(nil), t.Datasets...), strings.Split(t.Tables, ",")...) {
+	words := strings.FieldsFunc(t.Tables, func(r rune) bool {
+		return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+	for _, d := range append(append([]string(nil), t.Datasets...), words...) {
 		d = strings.ToLower(strings.TrimSpace(d))
 		if _, ok := standardTables[d]; ok && !seen[d] {
 			seen[d] = true
@@ -156,8 +159,9 @@ func (s *Suite) RunTest(ctx context.Context, t Test, workDir string) ([]Result, 
 		return nil, err
 	}
 	var out, errOut bytes.Buffer
+	var lastCols []string
 	sess, err := engine.NewSession(ctx, engine.Options{Conf: conf, Catalog: cat, Storage: st, Stdout: &out, Stderr: &errOut, Silent: true,
-		TempDir: filepath.Join(home, "tmp")})
+		TempDir: filepath.Join(home, "tmp"), OnRecord: func(r engine.Record) { lastCols = r.Columns }})
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +205,7 @@ func (s *Suite) RunTest(ctx context.Context, t Test, workDir string) ([]Result, 
 		case !r.IsResult && b.Type != "DESCTABLE" && b.Type != "SHOWPARTITIONS":
 			r.Outcome = Pass // DDL/DML: ran without error; their effect is checked by later queries
 		default:
-			r.Outcome, r.Reason = compare(b, r.Got, t.SortQueryResults)
+			r.Outcome, r.Reason = compare(b, r.Got, t.SortQueryResults, lastCols)
 		}
 		results = append(results, r)
 	}
@@ -234,15 +238,16 @@ func splitLines(s string) []string {
 
 // compare applies the README's rules: in order when the outermost query has ORDER BY (and the test
 // does not sort results), otherwise as multisets; DESCRIBE output ignores the masked detail line.
-func compare(b Block, got []string, sortResults bool) (Outcome, string) {
+func compare(b Block, got []string, sortResults bool, cols []string) (Outcome, string) {
 	want := b.Expected
 	if b.Type == "DESCTABLE" {
 		want = trimDetail(want)
 		got = trimDetail(got)
 	}
-	ordered := !sortResults && hasOrderBy(b.Query)
+	keys, ordered := orderKeys(b.Query, cols)
+	ordered = ordered && !sortResults
 	if ordered {
-		if equalLines(want, got) {
+		if equalLines(want, got) || (keys != nil && equalUpToTies(want, got, keys)) {
 			return Pass, ""
 		}
 	} else if equalLines(sorted(want), sorted(got)) {
@@ -271,24 +276,80 @@ func trimDetail(lines []string) []string {
 	return lines
 }
 
-func hasOrderBy(q string) bool {
+// orderKeys reports whether the outermost query has ORDER BY and, when every ORDER BY item is a column
+// of the result (by name), the indexes of those columns — rows with equal keys may come in any order.
+func orderKeys(q string, cols []string) ([]int, bool) {
 	stmt, err := parser.ParseStatement(q)
 	if err != nil {
-		return false
+		return nil, false
 	}
 	qs, ok := stmt.(*ast.QueryStmt)
 	if !ok {
-		return false
+		return nil, false
 	}
+	var items []*ast.OrderItem
 	switch v := qs.Query.(type) {
 	case *ast.Select:
-		return len(v.OrderBy) > 0
+		items = v.OrderBy
 	case *ast.SetOp:
-		return len(v.OrderBy) > 0
+		items = v.OrderBy
 	case *ast.ParenQuery:
-		return len(v.OrderBy) > 0
+		items = v.OrderBy
 	}
-	return false
+	if len(items) == 0 {
+		return nil, false
+	}
+	var keys []int
+	for _, it := range items {
+		ref, ok := it.Expr.(*ast.ColumnRef)
+		if !ok {
+			return nil, true
+		}
+		name := strings.ToLower(ref.Parts[len(ref.Parts)-1].Name)
+		idx := -1
+		for i, c := range cols {
+			if strings.ToLower(c) == name {
+				if idx >= 0 {
+					return nil, true // ambiguous
+				}
+				idx = i
+			}
+		}
+		if idx < 0 {
+			return nil, true
+		}
+		keys = append(keys, idx)
+	}
+	return keys, true
+}
+
+// equalUpToTies compares ordered results allowing any order among rows whose key columns are equal.
+func equalUpToTies(want, got []string, keys []int) bool {
+	if len(want) != len(got) {
+		return false
+	}
+	key := func(line string) string {
+		cells := strings.Split(line, "\t")
+		var b strings.Builder
+		for _, k := range keys {
+			if k < len(cells) {
+				b.WriteString(cells[k])
+			}
+			b.WriteByte(0)
+		}
+		return b.String()
+	}
+	for i := 0; i < len(want); {
+		j := i
+		for j < len(want) && key(want[j]) == key(want[i]) {
+			j++
+		}
+		if !equalLines(sorted(want[i:j]), sorted(got[i:j])) {
+			return false
+		}
+		i = j
+	}
+	return true
 }
 
 func sorted(l []string) []string {
