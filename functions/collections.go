@@ -161,10 +161,18 @@ func registerCollections(r *Registry) {
 			}
 		}
 		x := a.SQL
+		if a.Type.Elem.Kind == types.Map && !hasMap(a.Type.Elem.Key) && !hasMap(a.Type.Elem.Value) {
+			// DuckDB cannot order MAP values. Order the maps by their key-sorted entry lists (Hive compares
+			// maps entry by entry; for maps with the same keys this is the same order) and pick them by index.
+			dir := "'ASC'"
+			if strings.HasPrefix(order, "'DESC'") {
+				dir = "'DESC'"
+			}
+			return Result{SQL: "list_transform(list_sort(list_transform(" + x + ", (m, i) -> {'k': list_sort(map_entries(m)), 'i': i}), " + dir +
+				"), e -> (" + x + ")[e.i])", Type: a.Type}, nil
+		}
 		if hasMap(a.Type.Elem) {
-			// DuckDB cannot order MAP values; Hive compares maps entry by entry, which sorting their
-			// entry lists reproduces.
-			return Result{}, fmt.Errorf("sort_array: arrays of maps cannot be sorted")
+			return Result{}, fmt.Errorf("sort_array: arrays of nested maps cannot be sorted")
 		}
 		return Result{SQL: "list_sort(" + x + ", " + order + ")", Type: a.Type}, nil
 	})

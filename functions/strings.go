@@ -181,8 +181,13 @@ func registerStrings(r *Registry) {
 				return Result{}, argErr(c, i, "a string or an array of strings")
 			}
 		}
-		all := "flatten([" + strings.Join(lists, ", ") + "])"
-		return Result{SQL: "CASE WHEN " + sep + " IS NOT NULL THEN array_to_string(list_filter(" + all + ", x -> x IS NOT NULL), " + sep + ") END", Type: tString}, nil
+		all := "list_filter(flatten([" + strings.Join(lists, ", ") + "]), x -> x IS NOT NULL)"
+		if c.Args[0].IsConst {
+			return Result{SQL: "CASE WHEN " + sep + " IS NOT NULL THEN array_to_string(" + all + ", " + sep + ") END", Type: tString}, nil
+		}
+		// DuckDB's array_to_string needs a constant separator; a column separator joins with a reduce.
+		return Result{SQL: "CASE WHEN (" + sep + ") IS NULL THEN NULL WHEN len(" + all + ") = 0 THEN '' ELSE list_reduce(" + all +
+			", (a, b) -> a || (" + sep + ") || b) END", Type: tString}, nil
 	})
 	substr := func(c *Call) (Result, error) {
 		if err := nargs(c, 2, 3); err != nil {
