@@ -276,12 +276,16 @@ func (s *Session) Execute(ctx context.Context, st script.Statement) Record {
 	} else {
 		rec.Status = StatusCompleted
 		if !s.opts.Silent {
-			if rec.Kind == "QUERY" {
+			if rec.Columns != nil {
 				fmt.Fprintf(s.stderr, "Time taken: %.3f seconds, Fetched: %d row(s)\n", rec.Duration.Seconds(), max(rec.Rows, 0))
 			} else {
 				fmt.Fprintf(s.stderr, "OK\nTime taken: %.3f seconds\n", rec.Duration.Seconds())
 			}
 		}
+	}
+	// Rows reach the terminal (or pipe) statement by statement, as with the Hive CLI.
+	if f, ok := s.stdout.(interface{ Flush() error }); ok {
+		_ = f.Flush()
 	}
 	if s.opts.OnRecord != nil {
 		s.opts.OnRecord(rec)

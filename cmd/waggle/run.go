@@ -16,6 +16,7 @@ import (
 	"github.com/waggle-dev/waggle/catalog/sqlstore"
 	"github.com/waggle-dev/waggle/config"
 	"github.com/waggle-dev/waggle/engine"
+	"github.com/waggle-dev/waggle/jobevent"
 	"github.com/waggle-dev/waggle/script"
 	"github.com/waggle-dev/waggle/storage"
 )
@@ -33,6 +34,13 @@ type sessionFlags struct {
 	force    bool
 	exec     string
 	file     string
+	events   string
+
+	// set by openSession when --events is given
+	eventW     *jobevent.Writer
+	eventClose func() error
+	executed   int
+	firstFail  int
 }
 
 func (f *sessionFlags) register(cmd *cobra.Command) {
@@ -48,6 +56,7 @@ func (f *sessionFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.force, "force", false, "continue after a failed statement")
 	fl.StringVarP(&f.exec, "execute", "e", "", "SQL to run instead of a file")
 	fl.StringVarP(&f.file, "file", "f", "", "script file to run")
+	fl.StringVar(&f.events, "events", "", "write one JSON line per statement (and a final \"end\" line) to this file: the job runners' progress channel (package jobevent)")
 }
 
 // pairs splits k=v flag values.
@@ -96,10 +105,21 @@ func (f *sessionFlags) openSession(ctx context.Context, stdout, stderr io.Writer
 		cat.Close()
 		return nil, nil, &exitError{code: 1, err: err}
 	}
+	var onRecord func(engine.Record)
+	if f.events != "" {
+		ef, err := os.OpenFile(f.events, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			cat.Close()
+			return nil, nil, &exitError{code: 2, err: fmt.Errorf("--events: %w", err)}
+		}
+		f.eventW, f.eventClose = jobevent.NewWriter(ef), ef.Close
+		onRecord = f.recordEvent
+	}
 	s, err := engine.NewSession(ctx, engine.Options{
 		Conf: conf, HiveVars: vars, Catalog: cat, Storage: st,
 		Stdout: stdout, Stderr: stderr,
 		Verbose: f.verbose, Silent: f.silent, Force: f.force, Database: f.database,
+		OnRecord: onRecord,
 	})
 	if err != nil {
 		cat.Close()
@@ -127,6 +147,35 @@ func (f *sessionFlags) openSession(ctx context.Context, stdout, stderr io.Writer
 		}
 	}
 	return s, cleanup, nil
+}
+
+// recordEvent writes a statement record as a jobevent line.
+func (f *sessionFlags) recordEvent(r engine.Record) {
+	f.executed++
+	e := jobevent.Event{Type: jobevent.TypeStatement, Index: r.Index, File: r.Pos.File, Line: r.Pos.Line, Col: r.Pos.Col,
+		Text: r.Text, Kind: r.Kind, Status: string(r.Status), Start: r.Start.UTC(), End: r.End.UTC(),
+		DurationMs: r.Duration.Milliseconds(), Rows: r.Rows, Bytes: r.Bytes}
+	if r.Err != nil {
+		e.Error = r.Err.Error()
+		var ee *engine.Error
+		if errors.As(r.Err, &ee) {
+			e.ErrorKind = ee.Kind
+		}
+		if f.firstFail == 0 {
+			f.firstFail = f.executed
+		}
+	}
+	_ = f.eventW.Write(e)
+}
+
+// endEvents writes the final event and closes the events file.
+func (f *sessionFlags) endEvents(code int) {
+	if f.eventW == nil {
+		return
+	}
+	_ = f.eventW.Write(jobevent.Event{Type: jobevent.TypeEnd, ExitCode: code, Statements: f.executed, FailedStatement: f.firstFail})
+	_ = f.eventClose()
+	f.eventW = nil
 }
 
 // openCatalog opens the metastore named by javax.jdo.option.ConnectionURL.
@@ -181,16 +230,25 @@ func runNonInteractive(ctx context.Context, f *sessionFlags, file string, stdout
 	defer out.Flush()
 	s, cleanup, err := f.openSession(ctx, out, stderr)
 	if err != nil {
+		code := 1
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+		}
+		f.endEvents(code)
 		return err
 	}
 	defer cleanup()
 	if err := s.RunScript(ctx, name, src); err != nil {
 		out.Flush()
 		if errors.Is(err, context.Canceled) {
+			f.endEvents(130)
 			return &exitError{code: 130, err: errors.New("interrupted")}
 		}
+		f.endEvents(1)
 		return &exitError{code: 1}
 	}
+	f.endEvents(0)
 	return nil
 }
 
