@@ -12,6 +12,7 @@ import (
 	"github.com/waggle-dev/waggle/engine/tableformat"
 	"github.com/waggle-dev/waggle/hiveql/ast"
 	"github.com/waggle-dev/waggle/hiveql/types"
+	"github.com/waggle-dev/waggle/storage"
 	"github.com/waggle-dev/waggle/translate"
 )
 
@@ -473,12 +474,12 @@ func (x *stmtExec) recoverPartitions(ctx context.Context, t *catalog.Table) ([]s
 	var found []string
 	var walk func(dir string, depth int, prefix string) error
 	walk = func(dir string, depth int, prefix string) error {
-		entries, err := x.s.st.ListFiles(ctx, dir, false)
+		entries, err := x.s.st.List(ctx, dir)
 		if err != nil {
 			return err
 		}
 		for _, e := range entries {
-			if !e.IsDir {
+			if !e.IsDir || storage.IsHidden(e.Name) {
 				continue
 			}
 			key, _, ok := strings.Cut(e.Name, "=")

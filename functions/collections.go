@@ -12,7 +12,9 @@ import (
 func registerCollections(r *Registry) {
 	r.scalar("array", func(c *Call) (Result, error) {
 		if len(c.Args) == 0 {
-			return Result{SQL: "CAST([] AS VARCHAR[])", Type: types.ArrayOf(tString)}, nil
+			// Hive types array() as array<string>; Waggle types it array<void> so that it unifies with
+			// any array type (INSERT ... VALUES (array(1,2)), (array())), and prints the same: [].
+			return Result{SQL: "CAST([] AS INTEGER[])", Type: types.ArrayOf(types.Prim(types.Void))}, nil
 		}
 		t, err := commonOf(c, c.Args)
 		if err != nil {

@@ -23,6 +23,11 @@ type colDef struct {
 	size    int
 	notNull bool
 	def     string // SQL default literal, "" for none
+	// narrowKey marks a VARCHAR in an index too wide for MySQL's 3072-byte key
+	// limit in utf8mb4 (767 characters plus a bigint): MySQL stores it in
+	// utf8mb3 (3 bytes per character, the whole Basic Multilingual Plane).
+	// Hive's own MySQL script uses latin1 there.
+	narrowKey bool
 }
 
 type fkDef struct {
@@ -69,6 +74,17 @@ type dialect struct {
 	tableSuffix string
 	// falseLit is the DDL default literal for a false boolean column.
 	falseLit string
+	// indexExists is a query with two placeholders (table, index) that
+	// returns a row iff the index exists.
+	indexExists string
+	// columnExists is a query with two placeholders (table, column) that
+	// returns a row iff the column exists.
+	columnExists string
+	// narrowKeyType renders a narrowKey VARCHAR; nil means types().
+	narrowKeyType func(size int) string
+	// transactionalDDL reports whether DDL runs inside a transaction (SQLite,
+	// PostgreSQL) rather than committing implicitly (MySQL).
+	transactionalDDL bool
 }
 
 func sqliteDialect() dialect {
@@ -89,9 +105,12 @@ func sqliteDialect() dialect {
 			}
 			panic("unknown column type")
 		},
-		quoteChar:   '"',
-		falseLit:    "0",
-		tableExists: `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`,
+		quoteChar:        '"',
+		falseLit:         "0",
+		tableExists:      `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`,
+		indexExists:      `SELECT 1 FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name = ?`,
+		columnExists:     `SELECT 1 FROM pragma_table_info(?) WHERE name = ?`,
+		transactionalDDL: true,
 		boolArg: func(b bool) any {
 			if b {
 				return 1
@@ -99,6 +118,88 @@ func sqliteDialect() dialect {
 			return 0
 		},
 	}
+}
+
+// mysqlDialect is MySQL 8 / MariaDB 10.5+ with InnoDB. Tables default to
+// utf8mb4 with the binary collation, so names compare case-sensitively and
+// sort by code point as in Hive's latin1_bin columns; booleans are BIT(1)
+// and long texts MEDIUMTEXT as in Hive's MySQL scripts.
+func mysqlDialect() dialect {
+	return dialect{
+		name: "mysql",
+		types: func(t colType, size int) string {
+			switch t {
+			case tBigint:
+				return "BIGINT"
+			case tInt:
+				return "INT"
+			case tVarchar:
+				return fmt.Sprintf("VARCHAR(%d)", size)
+			case tText:
+				return "MEDIUMTEXT"
+			case tBool:
+				return "BIT(1)"
+			}
+			panic("unknown column type")
+		},
+		narrowKeyType: func(size int) string {
+			return fmt.Sprintf("VARCHAR(%d) CHARACTER SET utf8mb3 COLLATE utf8mb3_bin", size)
+		},
+		quoteChar:    '`',
+		forUpdate:    " FOR UPDATE",
+		falseLit:     "0",
+		tableSuffix:  " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+		tableExists:  `SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?`,
+		indexExists:  `SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ? LIMIT 1`,
+		columnExists: `SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?`,
+		boolArg: func(b bool) any {
+			if b {
+				return 1
+			}
+			return 0
+		},
+	}
+}
+
+// postgresDialect is PostgreSQL 12+ with Hive's quoted upper-case
+// identifiers ("DBS"."NAME"), so `select "NAME" from "DBS"` works as on a
+// Java HMS database.
+func postgresDialect() dialect {
+	return dialect{
+		name: "postgres",
+		types: func(t colType, size int) string {
+			switch t {
+			case tBigint:
+				return "BIGINT"
+			case tInt:
+				return "INTEGER"
+			case tVarchar:
+				return fmt.Sprintf("CHARACTER VARYING(%d)", size)
+			case tText:
+				return "TEXT"
+			case tBool:
+				return "BOOLEAN"
+			}
+			panic("unknown column type")
+		},
+		quoteChar:        '"',
+		dollarParams:     true,
+		forUpdate:        " FOR UPDATE",
+		falseLit:         "false",
+		tableExists:      `SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`,
+		indexExists:      `SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1 AND indexname = $2`,
+		columnExists:     `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`,
+		transactionalDDL: true,
+		boolArg:          func(b bool) any { return b },
+	}
+}
+
+// colType renders a column's type.
+func (d dialect) colType(c colDef) string {
+	if c.narrowKey && d.narrowKeyType != nil && c.typ == tVarchar {
+		return d.narrowKeyType(c.size)
+	}
+	return d.types(c.typ, c.size)
 }
 
 // rebind rewrites a query written with '"' identifiers and '?' placeholders
@@ -139,13 +240,18 @@ func quoteList(idents []string) string {
 
 // createTable renders CREATE TABLE (and CREATE INDEX) statements.
 func (d dialect) createTable(t tableDef) []string {
+	return append([]string{d.createTableOnly(t)}, d.createIndexes(t)...)
+}
+
+// createTableOnly renders the CREATE TABLE statement.
+func (d dialect) createTableOnly(t tableDef) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "CREATE TABLE %s (\n", quote(t.name))
 	for i, c := range t.cols {
 		if i > 0 {
 			b.WriteString(",\n")
 		}
-		fmt.Fprintf(&b, "  %s %s", quote(c.name), d.types(c.typ, c.size))
+		fmt.Fprintf(&b, "  %s %s", quote(c.name), d.colType(c))
 		if c.notNull {
 			b.WriteString(" NOT NULL")
 		}
@@ -166,16 +272,25 @@ func (d dialect) createTable(t tableDef) []string {
 			quote(f.name), quoteList(f.cols), quote(f.refTab), quoteList(f.refCols))
 	}
 	b.WriteString("\n)" + d.tableSuffix)
-	stmts := []string{d.rebind(b.String())}
+	return d.rebind(b.String())
+}
+
+// createIndexes renders the CREATE INDEX statements of a table.
+func (d dialect) createIndexes(t tableDef) []string {
+	var stmts []string
 	for _, ix := range t.indexes {
-		stmts = append(stmts, d.rebind(fmt.Sprintf("CREATE INDEX %s ON %s (%s)", quote(ix.name), quote(t.name), quoteList(ix.cols))))
+		stmts = append(stmts, d.createIndex(t.name, ix))
 	}
 	return stmts
 }
 
+func (d dialect) createIndex(table string, ix uniqueDef) string {
+	return d.rebind(fmt.Sprintf("CREATE INDEX %s ON %s (%s)", quote(ix.name), quote(table), quoteList(ix.cols)))
+}
+
 // addColumn renders ALTER TABLE ... ADD COLUMN.
 func (d dialect) addColumn(table string, c colDef) string {
-	s := fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", quote(table), quote(c.name), d.types(c.typ, c.size))
+	s := fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", quote(table), quote(c.name), d.colType(c))
 	if c.notNull {
 		s += " NOT NULL"
 	}

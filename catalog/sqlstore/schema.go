@@ -45,7 +45,7 @@ func hive31Tables() []tableDef {
 		{name: "DATABASE_PARAMS", cols: []colDef{bigintNN("DB_ID"), vcNN("PARAM_KEY", 180), vc("PARAM_VALUE", 4000)},
 			pk: []string{"DB_ID", "PARAM_KEY"}, fks: []fkDef{fk("DATABASE_PARAMS_FK1", "DB_ID", "DBS", "DB_ID")}},
 		{name: "CDS", cols: []colDef{bigintNN("CD_ID")}, pk: []string{"CD_ID"}},
-		{name: "COLUMNS_V2", cols: []colDef{bigintNN("CD_ID"), vc("COMMENT", 4000), vcNN("COLUMN_NAME", 767),
+		{name: "COLUMNS_V2", cols: []colDef{bigintNN("CD_ID"), vc("COMMENT", 4000), {name: "COLUMN_NAME", typ: tVarchar, size: 767, notNull: true, narrowKey: true},
 			text("TYPE_NAME"), intNN("INTEGER_IDX")},
 			pk: []string{"CD_ID", "COLUMN_NAME"}, fks: []fkDef{fk("COLUMNS_V2_FK1", "CD_ID", "CDS", "CD_ID")}},
 		{name: "SERDES", cols: []colDef{bigintNN("SERDE_ID"), vc("NAME", 128), vc("SLIB", 4000), vc("DESCRIPTION", 4000),
@@ -92,7 +92,7 @@ func hive31Tables() []tableDef {
 			vcNN("PKEY_TYPE", 767), intNN("INTEGER_IDX")},
 			pk: []string{"TBL_ID", "PKEY_NAME"}, fks: []fkDef{fk("PARTITION_KEYS_FK1", "TBL_ID", "TBLS", "TBL_ID")}},
 		{name: "PARTITIONS", cols: []colDef{bigintNN("PART_ID"), intNN("CREATE_TIME"), intNN("LAST_ACCESS_TIME"),
-			vc("PART_NAME", 767), bigint("SD_ID"), bigint("TBL_ID")},
+			{name: "PART_NAME", typ: tVarchar, size: 767, narrowKey: true}, bigint("SD_ID"), bigint("TBL_ID")},
 			pk: []string{"PART_ID"}, uniques: []uniqueDef{{"UNIQUEPARTITION", []string{"PART_NAME", "TBL_ID"}}},
 			fks:     []fkDef{fk("PARTITIONS_FK1", "TBL_ID", "TBLS", "TBL_ID"), fk("PARTITIONS_FK2", "SD_ID", "SDS", "SD_ID")},
 			indexes: []uniqueDef{{"PARTITIONS_N49", []string{"TBL_ID"}}, {"PARTITIONS_N50", []string{"SD_ID"}}}},
@@ -118,131 +118,3 @@ func migrationsTable() tableDef {
 	}
 }
 
-// migration is one numbered schema step. Steps run in order, each in the
-// transaction that records it.
-type migration struct {
-	version int
-	name    string
-	apply   func(ctx context.Context, tx *txn, s *Store) error
-}
-
-// migrations is the ordered list of schema steps; append only.
-func migrations() []migration {
-	return []migration{
-		{1, "hive 3.1.0 metastore core schema", func(ctx context.Context, tx *txn, s *Store) error {
-			for _, t := range hive31Tables() {
-				for _, stmt := range s.d.createTable(t) {
-					if _, err := tx.tx.ExecContext(ctx, stmt); err != nil {
-						return fmt.Errorf("create %s: %w", t.name, err)
-					}
-				}
-			}
-			seeds := []struct {
-				q    string
-				args []any
-			}{
-				{`INSERT INTO "VERSION" ("VER_ID", "SCHEMA_VERSION", "VERSION_COMMENT") VALUES (1, ?, ?)`,
-					[]any{SchemaVersion, versionComment}},
-				{`INSERT INTO "CTLGS" ("CTLG_ID", "NAME", "DESC", "LOCATION_URI") VALUES (1, ?, ?, ?)`,
-					[]any{"hive", "Default catalog for Hive", nonEmpty(s.warehouse, "TBD")}},
-				{`INSERT INTO "SEQUENCE_TABLE" ("SEQUENCE_NAME", "NEXT_VAL") VALUES (?, 2)`, []any{seqCatalog}},
-				{`INSERT INTO "SEQUENCE_TABLE" ("SEQUENCE_NAME", "NEXT_VAL") VALUES (?, 1)`,
-					[]any{"org.apache.hadoop.hive.metastore.model.MNotificationLog"}},
-			}
-			for _, sd := range seeds {
-				if _, err := tx.exec(ctx, sd.q, sd.args...); err != nil {
-					return err
-				}
-			}
-			return nil
-		}},
-		{2, "DBS.CREATE_TIME and DBS.DB_MANAGED_LOCATION_URI (Hive 4 columns)", func(ctx context.Context, tx *txn, s *Store) error {
-			for _, c := range []colDef{{name: "CREATE_TIME", typ: tInt}, vc("DB_MANAGED_LOCATION_URI", 4000)} {
-				if _, err := tx.tx.ExecContext(ctx, s.d.addColumn("DBS", c)); err != nil {
-					return fmt.Errorf("add DBS.%s: %w", c.name, err)
-				}
-			}
-			return nil
-		}},
-	}
-}
-
-func nonEmpty(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
-// migrate brings the schema up to date. A database whose VERSION or
-// migration record is unknown or newer is refused. A Hive-created 3.1.0
-// schema without Waggle's record is adopted: step 1 is recorded as done.
-func (s *Store) migrate(ctx context.Context) error {
-	steps := migrations()
-	latest := steps[len(steps)-1].version
-	return s.write(ctx, func(tx *txn) error {
-		has, err := tx.tableExists(ctx, migrationsTable().name)
-		if err != nil {
-			return err
-		}
-		hasVersion, err := tx.tableExists(ctx, "VERSION")
-		if err != nil {
-			return err
-		}
-		if hasVersion {
-			var v string
-			if err := tx.queryRow(ctx, `SELECT "SCHEMA_VERSION" FROM "VERSION"`).Scan(&v); err != nil {
-				return fmt.Errorf("read metastore VERSION: %w", err)
-			}
-			if !supportedHiveVersion(v) {
-				return fmt.Errorf("metastore schema version %s is not supported (want %s)", v, SchemaVersion)
-			}
-		}
-		current := 0
-		if !has {
-			for _, stmt := range s.d.createTable(migrationsTable()) {
-				if _, err := tx.tx.ExecContext(ctx, stmt); err != nil {
-					return fmt.Errorf("create %s: %w", migrationsTable().name, err)
-				}
-			}
-			if hasVersion { // created by Hive's schematool: adopt it
-				if err := tx.recordMigration(ctx, steps[0], s.now()); err != nil {
-					return err
-				}
-				current = steps[0].version
-			}
-		} else {
-			var v *int64
-			if err := tx.queryRow(ctx, `SELECT MAX("VERSION") FROM "WAGGLE_MIGRATIONS"`).Scan(&v); err != nil {
-				return fmt.Errorf("read migrations: %w", err)
-			}
-			if v != nil {
-				current = int(*v)
-			}
-		}
-		if current > latest {
-			return fmt.Errorf("metastore schema is at migration %d, newer than this Waggle knows (%d); upgrade Waggle", current, latest)
-		}
-		for _, m := range steps {
-			if m.version <= current {
-				continue
-			}
-			if err := m.apply(ctx, tx, s); err != nil {
-				return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
-			}
-			if err := tx.recordMigration(ctx, m, s.now()); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-func (tx *txn) recordMigration(ctx context.Context, m migration, now int64) error {
-	_, err := tx.exec(ctx, `INSERT INTO "WAGGLE_MIGRATIONS" ("VERSION", "NAME", "APPLIED_AT") VALUES (?, ?, ?)`,
-		m.version, m.name, now)
-	if err != nil {
-		return fmt.Errorf("record migration %d: %w", m.version, err)
-	}
-	return nil
-}
