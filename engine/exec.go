@@ -228,7 +228,12 @@ func (x *stmtExec) source(ctx context.Context, n *ast.SourceStmt) error {
 	if x.s.depth > 16 {
 		return x.errorf(KindSemantic, n, "source nested too deeply (a script sources itself?)")
 	}
-	data, err := os.ReadFile(n.Path)
+	// A local file read directly: check it against waggle.jobs.local.roots first.
+	local, err := x.s.st.CheckLocal(n.Path)
+	if err != nil {
+		return x.wrap(n, err)
+	}
+	data, err := os.ReadFile(local)
 	if err != nil {
 		return x.errorf(KindExecution, n, "cannot read %s: %v", n.Path, err)
 	}

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/waggle-dev/waggle/catalog"
 	"github.com/waggle-dev/waggle/duckdbsql"
@@ -73,7 +76,8 @@ func tableSpec(t *catalog.Table, sd *catalog.StorageDescriptor, data []translate
 }
 
 // dataFiles lists the visible data files directly under dir (Hive ignores names starting with _ or .)
-// and makes them local (object-store files are fetched into the session cache).
+// and makes them local: object-store files are fetched into the session cache, several at a time
+// (waggle.s3.fetch.parallelism, default 8), and reused by later statements while unchanged (ETag).
 func (s *Session) dataFiles(ctx context.Context, dir string) ([]string, error) {
 	infos, err := s.st.ListFiles(ctx, dir, false)
 	if err != nil {
@@ -82,16 +86,28 @@ func (s *Session) dataFiles(ctx context.Context, dir string) ([]string, error) {
 		}
 		return nil, err
 	}
-	var files []string
+	var paths []string
 	for _, fi := range infos {
-		if fi.IsDir {
-			continue
+		if !fi.IsDir {
+			paths = append(paths, fi.Path)
 		}
-		local, err := s.st.Localize(ctx, fi.Path, path.Join(s.tmp, "cache"))
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, local)
+	}
+	files := make([]string, len(paths))
+	par := 8
+	if v, err := strconv.Atoi(s.conf["waggle.s3.fetch.parallelism"]); err == nil && v > 0 {
+		par = v
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(par)
+	for i, p := range paths {
+		g.Go(func() error {
+			local, err := s.st.Localize(gctx, p, path.Join(s.tmp, "cache"))
+			files[i] = local
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return files, nil
 }

@@ -211,6 +211,9 @@ func (s *Session) Close() error {
 	return errors.Join(errs...)
 }
 
+// Storage returns the session's storage (for callers that read scripts from object stores).
+func (s *Session) Storage() *storage.Storage { return s.st }
+
 // CurrentDatabase returns the session's current database.
 func (s *Session) CurrentDatabase() string { return s.currentDB }
 

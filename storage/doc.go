@@ -48,5 +48,35 @@
 //     context given to Create governs that upload.
 //   - Missing paths give errors for which errors.Is(err, ErrNotExist) and
 //     errors.Is(err, fs.ErrNotExist) hold; every error names the operation and
-//     the path (*fs.PathError).
+//     the path (*fs.PathError), except confinement errors (below).
+//
+// # Confinement
+//
+// In server mode a job is somebody else's code running on the host. When
+// waggle.jobs.local.roots is set (comma-separated absolute directories;
+// KeyLocalRoots), every local path a Storage touches — file:// and
+// scheme-less paths that resolve to file://, in Stat, List, ListFiles, Open,
+// Create, Delete, Rename, MkdirAll, Exists, Localize, Copy, CopyFromLocal,
+// CopyToLocal, and every file met inside a copied or listed directory that
+// is a symbolic link — must resolve inside one of the roots after ".." is
+// cleaned and the symbolic links of its existing prefix are followed
+// (dangling links are followed to where they point). Otherwise the call
+// fails before any byte is read or written with a *ConfinementError:
+//
+//	permission denied: /etc/passwd is outside the job's allowed local roots (waggle.jobs.local.roots)
+//
+// which wraps fs.ErrPermission. S3 paths are not affected; an unset key
+// means no confinement (CLI use); a key set to nothing is an error. Code that
+// reads local files itself calls CheckLocal first.
+//
+// Time of check to time of use: the check looks at the file system as it is.
+// Content operations (Open, Create, Delete, Rename, MkdirAll and what Copy
+// and Localize do with them) then run through an os.Root opened on the
+// matching root, so a path component swapped for a symbolic link after the
+// check still cannot lead them outside the root (os.Root refuses it). Stat,
+// List, ListFiles and walks use plain paths after the check: a swap in that
+// window can reveal the metadata (existence, size, time) of an outside
+// file, never its content. Paths returned by Localize and CheckLocal are
+// used by the caller (DuckDB, `source`) after the check, with the same
+// window. Roots are resolved once, when the Storage is created.
 package storage

@@ -145,8 +145,18 @@ type fixture struct {
 func fixtures(t *testing.T) []fixture {
 	f := newFakeS3(t, "bkt")
 	st := newStorage(t, f.conf())
+	// The confined fixture's roots are the test's temporary parent
+	// directory, which holds every t.TempDir() of the test, reached through
+	// a symbolic link so that roots and paths are spelled differently.
+	confRoot := t.TempDir()
+	link := filepath.Join(confRoot, "via-link")
+	if err := os.Symlink(confRoot, link); err != nil {
+		t.Fatal(err)
+	}
+	confined := newStorage(t, map[string]string{KeyLocalRoots: filepath.Dir(confRoot)})
 	return []fixture{
 		{"local", st, "file://" + filepath.ToSlash(t.TempDir())},
+		{"local-confined", confined, "file://" + filepath.ToSlash(filepath.Join(link, "data"))},
 		{"s3", st, "s3://bkt/root"},
 		{"s3a", st, "s3a://bkt/other"},
 	}

@@ -43,6 +43,9 @@ var _ FS = (*Storage)(nil)
 //	fs.s3a.multipart.threshold         upload size above which multipart is used (default 128M)
 //	fs.s3a.multipart.size              multipart part size (default 64M; S3 needs >= 5M)
 //	fs.s3a.buffer.dir                  where S3 writes are buffered (default os.TempDir())
+//	waggle.jobs.local.roots            comma-separated absolute directories: when set, every
+//	                                   local path must resolve inside one (see CheckLocal);
+//	                                   unset: no confinement
 //
 // Every fs.s3a.<key> may be overridden for one bucket as
 // fs.s3a.bucket.<bucket>.<key>. Bucket settings are validated on first use
@@ -60,7 +63,49 @@ func New(conf map[string]string) (*Storage, error) {
 	if _, err := s3SettingsFor(c, ""); err != nil {
 		return nil, err
 	}
-	return &Storage{conf: c, def: def, buckets: map[string]*s3Bucket{}}, nil
+	confine, err := parseRoots(c)
+	if err != nil {
+		return nil, err
+	}
+	return &Storage{conf: c, def: def, local: localFS{conf: confine}, buckets: map[string]*s3Bucket{}}, nil
+}
+
+// CheckLocal checks a local path for code that reads or writes local files
+// itself (the engine's `source` command) and returns the absolute OS path
+// to use. path is an OS path (relative to the working directory when not
+// absolute; fs.defaultFS does not apply) or a file: URI. With
+// waggle.jobs.local.roots set, the returned path has its symbolic links
+// resolved and lies inside a root; otherwise the error is a
+// *ConfinementError (errors.Is(err, fs.ErrPermission) holds). Unconfined,
+// the cleaned absolute path is returned.
+//
+// The check is made against the file system as it is now: a path component
+// replaced by a symbolic link between the check and the caller's use can
+// still redirect the caller (time of check to time of use). Storage's own
+// content operations (Open, Create, Delete, Rename, MkdirAll, Copy*) are
+// not exposed to this: they run through an os.Root on the matching root.
+func (s *Storage) CheckLocal(path string) (string, error) {
+	var l location
+	var err error
+	if scheme, rest, ok := splitScheme(path); ok {
+		if scheme != "file" {
+			return "", fmt.Errorf("storage: %q is not a local path", path)
+		}
+		l, err = parseQualified(path, scheme, rest)
+	} else {
+		l, err = localRelative(path, path)
+	}
+	if err != nil {
+		return "", err
+	}
+	root, rel, err := s.local.guard(l)
+	if err != nil {
+		return "", err
+	}
+	if root == "" {
+		return l.name, nil
+	}
+	return filepath.Join(root, rel), nil
 }
 
 // Qualify returns the fully qualified form of path: scheme-less absolute

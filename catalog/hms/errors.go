@@ -48,6 +48,9 @@ func toThrift(method string, err error) error {
 		msg      = err.Error()
 		try      []exc
 	)
+	if method == methodPartsByFilterReq {
+		declared = excMeta | excNoSuchObject
+	}
 	switch {
 	case errors.Is(err, catalog.ErrNotFound):
 		try = []exc{excNoSuchObject, excUnknownDB, excUnknownTable, excInvalidOperation}

@@ -234,6 +234,7 @@ func (s *Store) DropDatabase(ctx context.Context, name string, cascade bool) ([]
 	}
 	var dropped []*catalog.Table
 	err := s.write(ctx, func(tx *txn) error {
+		dropped = nil // fn may be retried
 		id, err := tx.dbID(ctx, name)
 		if err != nil {
 			return err

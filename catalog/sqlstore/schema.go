@@ -1,10 +1,5 @@
 package sqlstore
 
-import (
-	"context"
-	"fmt"
-)
-
 // Schema facts from the Hive 3.1 metastore scripts (hive-schema-3.1.0.*.sql).
 
 // SchemaVersion is the Hive metastore schema version written to VERSION.

@@ -10,84 +10,23 @@ import (
 
 	"github.com/waggle-dev/waggle/catalog"
 
-	_ "modernc.org/sqlite" // driver "sqlite"
 )
 
-// Options configure Open.
-type Options struct {
-	// Driver is the database/sql driver name; only "sqlite" is supported now.
-	Driver string
-	// DSN is the data source; for SQLite the database file path (query
-	// parameters may follow; Open adds WAL, busy timeout, foreign keys and
-	// immediate write transactions).
-	DSN string
-	// Warehouse is the warehouse root URI (e.g. "file:///data/warehouse"),
-	// the location of the default database and the parent of new databases'
-	// default locations. It may be empty when reopening an existing store:
-	// the default database's location is used then.
-	Warehouse string
-	// BusyTimeout is how long SQLite waits for a lock held by another
-	// connection or process; 0 means 10s.
-	BusyTimeout time.Duration
-	// Now returns the current time; nil means time.Now. For tests.
-	Now func() time.Time
-}
-
 // Store is a catalog.Catalog on a Hive-schema SQL database. It is safe for
-// concurrent use; several processes may share one SQLite file.
+// concurrent use; several processes (Waggle servers, a Java HMS) may share
+// one database: ids come from SEQUENCE_TABLE rows locked in the writing
+// transaction, and conflicting transactions are retried.
 type Store struct {
-	db        *sql.DB
-	d         dialect
-	warehouse string
-	clock     func() time.Time
+	db          *sql.DB
+	d           dialect
+	warehouse   string
+	clock       func() time.Time
+	maxRetries  int
+	backoff     time.Duration
+	description string // the database, for messages (never a password)
 }
 
 var _ catalog.Catalog = (*Store)(nil)
-
-// Open opens (creating or migrating if needed) the metastore database and
-// makes sure the default database exists.
-func Open(ctx context.Context, opts Options) (*Store, error) {
-	var (
-		d   dialect
-		dsn = opts.DSN
-	)
-	switch opts.Driver {
-	case "sqlite", "":
-		d = sqliteDialect()
-		if dsn == "" {
-			return nil, errors.New("sqlstore: open: empty DSN")
-		}
-		bt := opts.BusyTimeout
-		if bt <= 0 {
-			bt = 10 * time.Second
-		}
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
-		dsn += sep + fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate",
-			bt.Milliseconds())
-	default:
-		return nil, fmt.Errorf("sqlstore: open: unsupported driver %q (supported: sqlite)", opts.Driver)
-	}
-	db, err := sql.Open(d.name, dsn)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: open %s: %w", opts.DSN, err)
-	}
-	s := &Store{db: db, d: d, warehouse: strings.TrimRight(opts.Warehouse, "/"), clock: opts.Now}
-	if s.clock == nil {
-		s.clock = time.Now
-	}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("sqlstore: open %s: %w", opts.DSN, err)
-	}
-	if err := s.ensureDefaultDatabase(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("sqlstore: open %s: %w", opts.DSN, err)
-	}
-	return s, nil
-}
 
 // Close closes the database handle.
 func (s *Store) Close() error { return s.db.Close() }
@@ -128,9 +67,17 @@ func (s *Store) ensureDefaultDatabase(ctx context.Context) error {
 	})
 }
 
-// txn is a transaction plus the dialect that rewrites its queries.
+// querier is what a transaction and a pinned connection share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// txn is a transaction (or, for MySQL migrations, a connection in
+// autocommit mode) plus the dialect that rewrites its queries.
 type txn struct {
-	tx *sql.Tx
+	tx querier
 	d  dialect
 }
 
@@ -146,18 +93,6 @@ func (t *txn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(ctx, t.d.rebind(q), args...)
 }
 
-func (t *txn) tableExists(ctx context.Context, name string) (bool, error) {
-	var one int
-	err := t.tx.QueryRowContext(ctx, t.d.tableExists, name).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("check table %s: %w", name, err)
-	}
-	return true, nil
-}
-
 // write runs fn in a write transaction (BEGIN IMMEDIATE on SQLite, so two
 // writers serialise on the busy timeout instead of failing mid-way).
 func (s *Store) write(ctx context.Context, fn func(tx *txn) error) error {
@@ -169,7 +104,24 @@ func (s *Store) read(ctx context.Context, fn func(tx *txn) error) error {
 	return s.inTx(ctx, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
+// inTx runs fn in a transaction, retrying it with backoff when the database
+// reports a serialization failure, deadlock or lock timeout (and once after
+// a unique-key violation, which a concurrent writer of the same name causes:
+// the retry sees its row and reports AlreadyExists). fn must therefore be
+// repeatable: it may only change state it creates itself.
 func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *txn) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.inTxOnce(ctx, opts, fn)
+		if err == nil || attempt >= s.maxRetries || !retryable(err, attempt) {
+			return err
+		}
+		if err := sleepBackoff(ctx, s.backoff, attempt); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *Store) inTxOnce(ctx context.Context, opts *sql.TxOptions, fn func(tx *txn) error) error {
 	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)

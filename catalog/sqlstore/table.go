@@ -231,6 +231,7 @@ func (t *txn) getTable(ctx context.Context, db, name string) (*catalog.Table, er
 func (s *Store) GetTables(ctx context.Context, db string, names []string) ([]*catalog.Table, error) {
 	var out []*catalog.Table
 	err := s.read(ctx, func(tx *txn) error {
+		out = nil // fn may be retried
 		if _, err := tx.dbID(ctx, db); err != nil {
 			return err
 		}

@@ -136,12 +136,12 @@ func (f *sessionFlags) openSession(ctx context.Context, stdout, stderr io.Writer
 		}
 	}
 	for _, init := range f.inits {
-		data, err := os.ReadFile(init)
+		data, err := readScript(ctx, st, init)
 		if err != nil {
 			cleanup()
 			return nil, nil, &exitError{code: 1, err: err}
 		}
-		if err := s.RunScript(ctx, init, string(data)); err != nil {
+		if err := s.RunScript(ctx, init, data); err != nil {
 			cleanup()
 			return nil, nil, &exitError{code: 1}
 		}
@@ -178,6 +178,21 @@ func (f *sessionFlags) endEvents(code int) {
 	f.eventW = nil
 }
 
+// readScript reads a script from a local path or any storage URI (s3://bucket/job.sql, file://...).
+func readScript(ctx context.Context, st *storage.Storage, path string) (string, error) {
+	if !strings.Contains(path, "://") {
+		data, err := os.ReadFile(path)
+		return string(data), err
+	}
+	r, err := st.Open(ctx, path)
+	if err != nil {
+		return "", err
+	}
+	defer r.Close()
+	data, err := io.ReadAll(r)
+	return string(data), err
+}
+
 // openCatalog opens the metastore named by javax.jdo.option.ConnectionURL.
 func openCatalog(ctx context.Context, conf map[string]string) (catalog.Catalog, error) {
 	wh := conf[config.Warehouse]
@@ -188,7 +203,12 @@ func openCatalog(ctx context.Context, conf map[string]string) (catalog.Catalog, 
 		}
 		wh = "file://" + abs
 	}
-	return sqlstore.OpenURL(ctx, conf[config.ConnectionURL], wh)
+	opts, err := sqlstore.URLOptionsFromConf(conf, nil)
+	if err != nil {
+		return nil, err
+	}
+	opts.Warehouse = wh
+	return sqlstore.OpenURL(ctx, opts)
 }
 
 func newRunCmd() *cobra.Command {
@@ -216,16 +236,6 @@ unless --force is given.`,
 }
 
 func runNonInteractive(ctx context.Context, f *sessionFlags, file string, stdout, stderr io.Writer) error {
-	var src, name string
-	if f.exec != "" {
-		src, name = f.exec, "-e"
-	} else {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return &exitError{code: 1, err: fmt.Errorf("cannot read script: %w", err)}
-		}
-		src, name = string(data), file
-	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
 	s, cleanup, err := f.openSession(ctx, out, stderr)
@@ -239,6 +249,18 @@ func runNonInteractive(ctx context.Context, f *sessionFlags, file string, stdout
 		return err
 	}
 	defer cleanup()
+	var src, name string
+	if f.exec != "" {
+		src, name = f.exec, "-e"
+	} else {
+		data, err := readScript(ctx, s.Storage(), file)
+		if err != nil {
+			fmt.Fprintf(stderr, "FAILED: cannot read script: %v\n", err)
+			f.endEvents(1)
+			return &exitError{code: 1, err: fmt.Errorf("cannot read script: %w", err)}
+		}
+		src, name = data, file
+	}
 	if err := s.RunScript(ctx, name, src); err != nil {
 		out.Flush()
 		if errors.Is(err, context.Canceled) {

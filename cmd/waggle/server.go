@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/waggle-dev/waggle/api"
+	"github.com/waggle-dev/waggle/config"
+	"github.com/waggle-dev/waggle/jobs"
+)
+
+// Server configuration keys (set with --hiveconf/--conf or hive-site.xml).
+const (
+	keyServerRegion  = "waggle.server.region"
+	keyServerAccount = "waggle.server.account"
+	keyJobExecutable = "waggle.jobs.executable"
+)
+
+type serverFlags struct {
+	port          int
+	bind          string
+	dataDir       string
+	hiveconf      []string
+	conf          []string
+	maxConcurrent int
+	insecure      bool
+}
+
+func newServerCmd() *cobra.Command {
+	f := &serverFlags{}
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "Serve the job API (EMR on EKS emr-containers compatible) and run the jobs",
+		Long: `Serve the job API: the emr-containers REST operations (virtual clusters, job runs, job templates, tags)
+that the AWS CLI and SDKs call with --endpoint-url, plus a job run's statements, attempts and logs.
+Each job attempt runs as ` + "`waggle run`" + ` in its own process; the queue is durable (River on the server's
+SQLite database, <data-dir>/server.db). --hiveconf/--conf set defaults for every job (the metastore,
+the warehouse, fs.s3a.*, spark.driver.memory); a job's configurationOverrides and parameters win.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runServer(cmd.Context(), f) },
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&f.port, "port", 8080, "port of the job API")
+	fl.StringVar(&f.bind, "bind", "", "address to listen on (default 0.0.0.0; 127.0.0.1 with --insecure-no-auth)")
+	fl.StringVar(&f.dataDir, "data-dir", "", "server database, job work dirs and logs (default $WAGGLE_HOME/server)")
+	fl.StringArrayVar(&f.hiveconf, "hiveconf", nil, "Hive setting for every job (k=v, repeatable)")
+	fl.StringArrayVar(&f.conf, "conf", nil, "Spark-style setting for every job (k=v, repeatable)")
+	fl.IntVar(&f.maxConcurrent, "max-concurrent", 0, "job attempts running at once (default: number of CPUs)")
+	fl.BoolVar(&f.insecure, "insecure-no-auth", false, "accept unauthenticated requests (loopback only, for development)")
+	cmd.AddCommand(newInternalExecCmd())
+	return cmd
+}
+
+func runServer(ctx context.Context, f *serverFlags) error {
+	var cli [][2]string
+	for _, group := range [][]string{f.hiveconf, f.conf} {
+		p, err := pairs(group)
+		if err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		cli = append(cli, p...)
+	}
+	conf, err := config.Load(nil, cli)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	bind := f.bind
+	if bind == "" {
+		bind = "0.0.0.0"
+		if f.insecure {
+			bind = "127.0.0.1"
+		}
+	}
+	var auth api.Authenticator
+	if f.insecure {
+		ip := net.ParseIP(bind)
+		if bind != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return &exitError{code: 2, err: fmt.Errorf("--insecure-no-auth needs a loopback --bind address, not %s", bind)}
+		}
+	} else {
+		return &exitError{code: 2, err: errors.New("no request authentication is configured yet (SigV4 verification comes with package sigv4); use --insecure-no-auth on loopback for development")}
+	}
+	dataDir := f.dataDir
+	if dataDir == "" {
+		dataDir = filepath.Join(conf[config.WaggleHome], "server")
+	}
+	if dataDir, err = filepath.Abs(dataDir); err != nil {
+		return err
+	}
+	// Jobs share the server's metastore and warehouse, named explicitly.
+	wh := conf[config.Warehouse]
+	if !strings.Contains(wh, "://") {
+		abs, _ := filepath.Abs(wh)
+		conf[config.Warehouse] = "file://" + abs
+	}
+	var roots []string
+	for _, r := range strings.Split(conf[jobs.KeyLocalRoots], ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			abs, _ := filepath.Abs(r)
+			roots = append(roots, abs)
+		}
+	}
+	delete(conf, jobs.KeyLocalRoots)
+	exe := conf[keyJobExecutable]
+	if exe == "" {
+		if exe, err = os.Executable(); err != nil {
+			return err
+		}
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	svc, err := jobs.Open(ctx, jobs.Config{
+		DataDir: dataDir, Conf: conf, LocalRoots: roots, MaxConcurrent: f.maxConcurrent,
+		Region: conf[keyServerRegion], Account: conf[keyServerAccount],
+		Runner: &jobs.LocalRunner{Executable: exe, Logger: log}, Logger: log,
+	})
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	if err := svc.Start(ctx); err != nil {
+		svc.Close(context.Background())
+		return &exitError{code: 1, err: err}
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(f.port)))
+	if err != nil {
+		svc.Close(context.Background())
+		return &exitError{code: 1, err: err}
+	}
+	srv := &http.Server{Handler: api.New(svc, auth, log), ReadHeaderTimeout: 10 * time.Second}
+	log.Info("waggle server listening", "addr", ln.Addr().String(), "data_dir", dataDir, "auth", auth != nil)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(sctx)
+	if cerr := svc.Close(sctx); cerr != nil {
+		log.Warn("stop job service", "err", cerr)
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return &exitError{code: 1, err: err}
+	}
+	return nil
+}
+
+// newInternalExecCmd is the job runner's wrapper: `waggle server internal-exec [--rlimit-data BYTES] -- PROG ARGS...`
+// sets the OS memory limit of the job process and execs it (same pid, same process group).
+func newInternalExecCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:                "internal-exec",
+		Hidden:             true,
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var limit uint64
+			for len(args) > 0 && args[0] != "--" {
+				switch {
+				case args[0] == "--rlimit-data" && len(args) > 1:
+					n, err := strconv.ParseUint(args[1], 10, 64)
+					if err != nil {
+						return &exitError{code: 2, err: fmt.Errorf("internal-exec: %v", err)}
+					}
+					limit, args = n, args[2:]
+				default:
+					return &exitError{code: 2, err: fmt.Errorf("internal-exec: unknown argument %q", args[0])}
+				}
+			}
+			if len(args) < 2 {
+				return &exitError{code: 2, err: errors.New("internal-exec: usage: internal-exec [--rlimit-data N] -- PROG ARGS...")}
+			}
+			args = args[1:]
+			if limit > 0 {
+				if err := syscall.Setrlimit(syscall.RLIMIT_DATA, &syscall.Rlimit{Cur: limit, Max: limit}); err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("internal-exec: set memory limit: %v", err)}
+				}
+			}
+			err := syscall.Exec(args[0], args, os.Environ())
+			return &exitError{code: 2, err: fmt.Errorf("internal-exec: exec %s: %v", args[0], err)}
+		},
+	}
+}
