@@ -179,6 +179,23 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 			settings = append(settings, "SET threads = "+v)
 		}
 	}
+	if roots := s.conf[storage.KeyLocalRoots]; roots != "" {
+		// Defence in depth for confined jobs: DuckDB itself may only touch the allowed roots and the
+		// session's scratch directory (storage enforces the same roots for every path Waggle resolves).
+		dirs := []string{duckdbsql.String(s.tmp)}
+		for _, r := range strings.Split(roots, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				if real, err := filepath.EvalSymlinks(r); err == nil {
+					r = real
+				}
+				dirs = append(dirs, duckdbsql.String(r))
+			}
+		}
+		if real, err := filepath.EvalSymlinks(s.tmp); err == nil && real != s.tmp {
+			dirs = append(dirs, duckdbsql.String(real))
+		}
+		settings = append(settings, "SET allowed_directories = ["+strings.Join(dirs, ", ")+"]", "SET enable_external_access = false")
+	}
 	for _, q := range settings {
 		if _, err := s.conn.ExecContext(ctx, q); err != nil {
 			s.Close()

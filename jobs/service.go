@@ -205,6 +205,9 @@ func (s *Service) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 
 // internal wraps an unexpected error (kept as is when it already is a service error).
 func internal(err error) error {
+	if err == nil {
+		return nil
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return err

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -386,14 +385,11 @@ func newJobsLogsCmd(f *jobsFlags) *cobra.Command {
 				}
 				state := resp.Header.Get("x-waggle-job-state")
 				if !follow || state == "COMPLETED" || state == "FAILED" || state == "CANCELLED" {
-					if follow && offset == 0 {
-						continue // terminal, but fetch once more in case output landed between calls
-					}
 					return nil
 				}
 				select {
 				case <-ctx.Done():
-					return errors.Join(ctx.Err())
+					return ctx.Err()
 				case <-time.After(500 * time.Millisecond):
 				}
 			}
