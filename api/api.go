@@ -88,6 +88,12 @@ func newRequestID() string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rid := newRequestID()
 	w.Header().Set("x-amzn-RequestId", rid)
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p, "request_id", rid)
+			writeError(w, "InternalServerException", http.StatusInternalServerError, "internal error")
+		}
+	}()
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
 		writeError(w, "ValidationException", http.StatusBadRequest, "cannot read the request body")

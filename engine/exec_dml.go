@@ -293,7 +293,8 @@ func (x *stmtExec) writeQuery(ctx context.Context, t *catalog.Table, res *transl
 	w := &writer{x: x, t: t, data: data, part: part, overwrite: overwrite, id: s.nextID()}
 	defer w.cleanup(ctx)
 	if len(part) == 0 {
-		if err := w.stage(ctx, conformed, t.SD.Location, nil, t.SD); err != nil {
+		d := w.target(ctx, t.SD.Location, nil, true, 1)
+		if err := w.stage(ctx, conformed, d, t.SD); err != nil {
 			return err
 		}
 	} else if len(dynamic) == 0 {
@@ -323,7 +324,24 @@ func (s *Session) nextID() string {
 	return fmt.Sprintf("%019d_%d_%d", time.Now().UnixNano(), os.Getpid(), s.seq)
 }
 
-// writer stages files for one statement and commits them.
+// writer stages files for one statement and commits them. See docs/storage.md for the protocol and
+// what it guarantees on each backend. In short, per destination directory (table or partition):
+//
+//   - version switch (INSERT OVERWRITE / LOAD DATA OVERWRITE of a managed table or of an existing
+//     partition of a managed table, waggle.write.atomic.overwrite=managed, the default): the new files
+//     are written into a fresh directory <data root>/base_waggle_<id>, which no reader looks at; the
+//     commit is one metastore call that points the table or partition at it (AlterTable /
+//     AlterPartition); the old files are deleted afterwards. A crash at any point leaves the old or the
+//     new location in the metastore, each complete: readers through the metastore see old or new.
+//   - in place (appends, new partitions, EXTERNAL tables, directories, temporary tables, and an
+//     overwrite of an empty table with at most one new file): files are staged under
+//     <dir>/.hive-staging_waggle_<id>/ and renamed into dir at commit (old files, on OVERWRITE, first
+//     moved to <dir>/.hive-trash_waggle_<id>/); new partitions are registered after their files are in
+//     place. Failures roll back; a crash during the renames can leave a mix in one directory.
+//
+// Leftovers of crashed statements (staging, trash and unused base_waggle_ directories, old files of an
+// interrupted switch) are removed by the next write to the same directory once older than
+// waggle.write.cleanup.age (default 1h; the age of a directory is read from the id in its name).
 type writer struct {
 	x         *stmtExec
 	t         *catalog.Table
@@ -336,34 +354,166 @@ type writer struct {
 	bytes     int64
 	newParts  []string
 	addParts  []*catalog.Partition
+	committed bool
 }
+
+// Names of Waggle's directories inside a table or partition directory. All but versionPrefix are hidden
+// from readers (storage.IsHidden); versionPrefix directories are only read through a metastore location.
+const (
+	stagingPrefix = ".hive-staging_waggle_"
+	trashPrefix   = ".hive-trash_waggle_"
+	versionPrefix = "base_waggle_"
+)
 
 // stagedDir is one destination directory with its staged files.
 type stagedDir struct {
-	dir     string // table or partition directory
-	staging string // staging directory (hidden name, ignored by readers)
+	dir     string // table or partition directory: its current location
+	root    string // its data root: dir without a trailing /base_waggle_<id>
+	staging string // where the new files are written (hidden staging dir, or the new version dir)
 	files   []string
-	trash   string
-	moved   []string // old files moved to trash
-	placed  []string // new files placed in dir
+
+	// In place.
+	trash  string
+	moved  []string // old files moved to trash
+	placed []string // new files placed in dir
+
+	// Version switch.
+	version  bool
+	part     *catalog.Partition // the existing partition switched; nil: the table
+	switched bool
+	keepNew  bool // the switch could not be undone: the new directory stays
 }
 
-// stage writes the rows of query (already conformed to the data columns) into a staging directory for dir.
-func (w *writer) stage(ctx context.Context, query, dir string, partValues []string, sd *catalog.StorageDescriptor) error {
+// dataRoot strips a version directory from a location: <root>/base_waggle_<id> → <root>.
+func dataRoot(loc string) string {
+	loc = strings.TrimSuffix(loc, "/")
+	if i := strings.LastIndexByte(loc, '/'); i >= 0 && strings.HasPrefix(loc[i+1:], versionPrefix) {
+		return loc[:i]
+	}
+	return loc
+}
+
+// target plans the write of one destination directory loc (the current location of the table, or of
+// partition p when p is an existing partition). registered tells whether loc is a location recorded in
+// the metastore that a version switch may replace; maxFiles is how many files the statement writes there.
+func (w *writer) target(ctx context.Context, loc string, p *catalog.Partition, registered bool, maxFiles int) *stagedDir {
+	s := w.x.s
+	dir := strings.TrimSuffix(loc, "/")
+	d := &stagedDir{dir: dir, root: dataRoot(dir), part: p}
+	w.sweep(ctx, d)
+	if w.overwrite && registered && w.atomicOverwrite() {
+		d.version = true
+		if d.dir == d.root && maxFiles <= 1 {
+			// An empty directory receiving one file: placing it is a single atomic step already, and
+			// the table keeps its conventional location.
+			if files, err := s.st.ListFiles(ctx, d.dir, false); err == nil && len(files) == 0 || errors.Is(err, storage.ErrNotExist) {
+				d.version = false
+			}
+		}
+	}
+	if d.version {
+		d.staging = d.root + "/" + versionPrefix + w.id
+	} else {
+		d.staging = d.dir + "/" + stagingPrefix + w.id
+	}
+	w.targets = append(w.targets, d)
+	return d
+}
+
+// atomicOverwrite tells whether this table's overwrites switch versions (waggle.write.atomic.overwrite:
+// managed (default), all, none). Temporary tables and directories never do.
+func (w *writer) atomicOverwrite() bool {
+	if w.t.Temporary || w.t.DBName == "" {
+		return false
+	}
+	switch strings.ToLower(w.x.s.conf["waggle.write.atomic.overwrite"]) {
+	case "none", "false":
+		return false
+	case "all":
+		return true
+	}
+	return w.t.TableType == catalog.ManagedTable
+}
+
+// cleanupAge is how old a leftover must be before a write removes it (waggle.write.cleanup.age).
+func (w *writer) cleanupAge() time.Duration {
+	if d, err := time.ParseDuration(w.x.s.conf["waggle.write.cleanup.age"]); err == nil && d >= 0 {
+		return d
+	}
+	return time.Hour
+}
+
+// idTime reads the time from a writer id (nextID puts UnixNano first).
+func idTime(id string) (time.Time, bool) {
+	if len(id) < 19 {
+		return time.Time{}, false
+	}
+	n, err := strconv.ParseInt(id[:19], 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(0, n), true
+}
+
+// sweep removes the leftovers of crashed statements from d's data root and current directory: staging,
+// trash and version directories that are not the current location, and — when the current location is
+// a version directory — old files still lying in the data root. Only what is older than cleanupAge goes,
+// so that a statement still running elsewhere keeps its directories. Errors are ignored: sweeping is
+// best effort and never fails a statement.
+func (w *writer) sweep(ctx context.Context, d *stagedDir) {
+	st := w.x.s.st
+	ctx = context.WithoutCancel(ctx)
+	cutoff := time.Now().Add(-w.cleanupAge())
+	dirs := []string{d.root}
+	if d.dir != d.root {
+		dirs = append(dirs, d.dir)
+	}
+	for _, dir := range dirs {
+		entries, err := st.List(ctx, dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if e.IsDir {
+				if dir == d.root && d.dir != d.root && e.Name == path.Base(d.dir) {
+					continue // the current location
+				}
+				for _, prefix := range []string{stagingPrefix, trashPrefix, versionPrefix} {
+					if id, ok := strings.CutPrefix(e.Name, prefix); ok {
+						if t, ok := idTime(id); ok && t.Before(cutoff) {
+							_ = st.Delete(ctx, e.Path, true)
+						}
+					}
+				}
+				continue
+			}
+			if dir == d.root && d.dir != d.root && !storage.IsHidden(e.Name) && e.ModTime.Before(cutoff) {
+				_ = st.Delete(ctx, e.Path, false) // old data of an interrupted switch: invisible, unreferenced
+			}
+		}
+	}
+}
+
+// stage writes the rows of query (already conformed to the data columns) into d's staging directory.
+func (w *writer) stage(ctx context.Context, query string, d *stagedDir, sd *catalog.StorageDescriptor) error {
 	x, s := w.x, w.x.s
 	spec, err := tableSpec(w.t, sd, w.data)
 	if err != nil {
 		return x.errorf(KindUnsupported, nil, "%v", err)
 	}
-	sdir := &stagedDir{dir: strings.TrimSuffix(dir, "/"), staging: strings.TrimSuffix(dir, "/") + "/.hive-staging_waggle_" + w.id}
-	w.targets = append(w.targets, sdir)
-	localDir := filepath.Join(s.tmp, "stage", w.id, strconv.Itoa(len(w.targets)))
+	n := 0
+	for i, t := range w.targets {
+		if t == d {
+			n = i
+		}
+	}
+	localDir := filepath.Join(s.tmp, "stage", w.id, strconv.Itoa(n+1))
 	if err := os.MkdirAll(localDir, 0o755); err != nil {
 		return x.wrap(nil, err)
 	}
 	// Spark's file naming (part-NNNNN-<id>-c000): files written later sort after earlier ones and
 	// after files loaded with LOAD DATA, so a scan returns rows in the order they arrived.
-	fileName := fmt.Sprintf("part-%05d-%s-c000", len(w.targets)-1, w.id)
+	fileName := fmt.Sprintf("part-%05d-%s-c000", n, w.id)
 	local := filepath.Join(localDir, fileName)
 	stmt, err := tableformat.WriteSQL(spec, query, local)
 	if err != nil {
@@ -373,9 +523,9 @@ func (w *writer) stage(ctx context.Context, query, dir string, partValues []stri
 	if err != nil {
 		return x.runtimeErr(nil, err)
 	}
-	n, _ := r.RowsAffected()
-	w.rows += n
-	if n == 0 {
+	rows, _ := r.RowsAffected()
+	w.rows += rows
+	if rows == 0 {
 		os.Remove(local)
 		return nil
 	}
@@ -384,44 +534,46 @@ func (w *writer) stage(ctx context.Context, query, dir string, partValues []stri
 		return x.wrap(nil, err)
 	}
 	w.bytes += fi.Size()
-	dst := sdir.staging + "/" + fileName
+	dst := d.staging + "/" + fileName
+	// On S3 the upload is a multipart upload above fs.s3a.multipart.threshold; the object appears
+	// only when it is complete.
 	if err := s.st.CopyFromLocal(ctx, local, dst); err != nil {
 		return x.wrap(nil, fmt.Errorf("stage %s: %w", dst, err))
 	}
 	os.Remove(local)
-	sdir.files = append(sdir.files, dst)
+	d.files = append(d.files, dst)
 	return nil
 }
 
-// partitionDir returns the directory of the partition with the given values, registering the partition
-// for creation at commit when it does not exist yet.
-func (w *writer) partitionDir(ctx context.Context, vals []string) (string, *catalog.StorageDescriptor, error) {
+// partitionDir returns the directory of the partition with the given values and the partition when it
+// exists, registering the partition for creation at commit when it does not exist yet.
+func (w *writer) partitionDir(ctx context.Context, vals []string) (string, *catalog.StorageDescriptor, *catalog.Partition, error) {
 	x, s := w.x, w.x.s
 	p, err := s.cat.GetPartition(ctx, w.t.DBName, w.t.Name, vals)
 	if err == nil {
-		return p.SD.Location, p.SD, nil
+		return p.SD.Location, p.SD, p, nil
 	}
 	if !errors.Is(err, catalog.ErrNotFound) {
-		return "", nil, x.wrap(nil, err)
+		return "", nil, nil, x.wrap(nil, err)
 	}
 	keys := w.t.PartitionKeys
 	pname, err := catalog.MakePartName(keys, vals)
 	if err != nil {
-		return "", nil, x.wrap(nil, err)
+		return "", nil, nil, x.wrap(nil, err)
 	}
 	sd := *w.t.SD
 	sd.Location = strings.TrimSuffix(w.t.SD.Location, "/") + "/" + pname
 	w.addParts = append(w.addParts, &catalog.Partition{DBName: w.t.DBName, TableName: w.t.Name, Values: vals, SD: &sd, CreateTime: time.Now().Unix()})
 	w.newParts = append(w.newParts, pname)
-	return sd.Location, &sd, nil
+	return sd.Location, &sd, nil, nil
 }
 
 func (w *writer) stagePartition(ctx context.Context, query string, vals []string) error {
-	dir, sd, err := w.partitionDir(ctx, vals)
+	dir, sd, p, err := w.partitionDir(ctx, vals)
 	if err != nil {
 		return err
 	}
-	return w.stage(ctx, query, dir, vals, sd)
+	return w.stage(ctx, query, w.target(ctx, dir, p, p != nil, 1), sd)
 }
 
 // stageDynamic materialises the query once, then writes one file per partition value combination.
@@ -497,16 +649,34 @@ func (w *writer) stageDynamic(ctx context.Context, query string, static []string
 	return nil
 }
 
-// commit publishes the staged files: for each directory, old files (on OVERWRITE) move to a trash
-// directory, staged files move in; then new partitions are registered. Any failure rolls back what was
-// moved, so readers see either the old or the new data.
+// commit publishes the staged files. In-place directories get their files renamed in (old ones moved to
+// trash first on OVERWRITE); version directories are made to exist; then the table or partitions are
+// switched to their version directories, one metastore call each; then new partitions are registered,
+// in one call. Any failure rolls back (switches undone, renames reversed, new directories deleted), so
+// readers see the old data. Only then are old files deleted.
 func (w *writer) commit(ctx context.Context) error {
 	x, s := w.x, w.x.s
 	ctx = context.WithoutCancel(ctx) // a commit in progress is not interrupted half-way
 	var err error
 	for _, d := range w.targets {
-		if err = w.commitDir(ctx, d); err != nil {
+		if d.version {
+			err = s.st.MkdirAll(ctx, d.staging) // exists even when the query returned no rows
+		} else {
+			err = w.commitDir(ctx, d)
+		}
+		if err != nil {
 			break
+		}
+	}
+	if err == nil {
+		for _, d := range w.targets {
+			if !d.version {
+				continue
+			}
+			if err = w.switchTo(ctx, d, d.staging); err != nil {
+				break
+			}
+			d.switched = true
 		}
 	}
 	if err == nil && len(w.addParts) > 0 {
@@ -514,16 +684,50 @@ func (w *writer) commit(ctx context.Context) error {
 	}
 	if err != nil {
 		for _, d := range w.targets {
-			w.rollbackDir(ctx, d)
+			if d.version {
+				if d.switched && w.switchTo(ctx, d, d.dir) != nil {
+					d.keepNew = true // the metastore still points there: keep it
+				}
+			} else {
+				w.rollbackDir(ctx, d)
+			}
 		}
 		return x.wrap(nil, fmt.Errorf("commit: %w", err))
 	}
+	w.committed = true
 	for _, d := range w.targets {
-		if d.trash != "" {
+		switch {
+		case d.version && d.dir == d.root:
+			// The old files lie directly in the data root, next to the new version directory.
+			if files, err := s.st.ListFiles(ctx, d.root, false); err == nil {
+				for _, f := range files {
+					_ = s.st.Delete(ctx, f.Path, false)
+				}
+			}
+		case d.version:
+			_ = s.st.Delete(ctx, d.dir, true)
+		case d.trash != "":
 			_ = s.st.Delete(ctx, d.trash, true)
 		}
 	}
 	return nil
+}
+
+// switchTo points d's table or partition at loc, in one metastore call.
+func (w *writer) switchTo(ctx context.Context, d *stagedDir, loc string) error {
+	s := w.x.s
+	if d.part != nil {
+		p := *d.part
+		sd := *p.SD
+		sd.Location = loc
+		p.SD = &sd
+		return s.cat.AlterPartition(ctx, w.t.DBName, w.t.Name, d.part.Values, &p)
+	}
+	t := *w.t
+	sd := *t.SD
+	sd.Location = loc
+	t.SD = &sd
+	return s.cat.AlterTable(ctx, w.t.DBName, w.t.Name, &t)
 }
 
 func (w *writer) commitDir(ctx context.Context, d *stagedDir) error {
@@ -542,7 +746,7 @@ func (w *writer) commitDir(ctx context.Context, d *stagedDir) error {
 		}
 		if w.overwrite {
 			if d.trash == "" {
-				d.trash = d.dir + "/.hive-trash_waggle_" + w.id
+				d.trash = d.dir + "/" + trashPrefix + w.id
 			}
 			dst := d.trash + "/" + f.Name
 			if err := s.st.Rename(ctx, f.Path, dst); err != nil {
@@ -579,12 +783,15 @@ func (w *writer) rollbackDir(ctx context.Context, d *stagedDir) {
 	}
 }
 
-// cleanup removes staging directories and local scratch files (always, success or not).
+// cleanup removes staging directories, the version directories of a statement that did not commit, and
+// local scratch files (always, success or not).
 func (w *writer) cleanup(ctx context.Context) {
 	s := w.x.s
 	ctx = context.WithoutCancel(ctx)
 	for _, d := range w.targets {
-		_ = s.st.Delete(ctx, d.staging, true)
+		if !d.version || !w.committed && !d.keepNew {
+			_ = s.st.Delete(ctx, d.staging, true)
+		}
 	}
 	_ = os.RemoveAll(filepath.Join(s.tmp, "stage", w.id))
 }
@@ -622,7 +829,7 @@ func (x *stmtExec) insertDirectory(ctx context.Context, target *ast.InsertTarget
 	if err != nil {
 		return x.wrap(target, err)
 	}
-	if err := w.stage(ctx, conformed, dir, nil, sd); err != nil {
+	if err := w.stage(ctx, conformed, w.target(ctx, dir, nil, false, 1), sd); err != nil {
 		return err
 	}
 	if err := w.commit(ctx); err != nil {

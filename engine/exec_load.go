@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/waggle-dev/waggle/catalog"
 	"github.com/waggle-dev/waggle/hiveql/ast"
 	"github.com/waggle-dev/waggle/storage"
 )
@@ -69,17 +70,21 @@ func (x *stmtExec) loadData(ctx context.Context, n *ast.LoadDataStmt) error {
 	w := &writer{x: x, t: t, overwrite: n.Overwrite, id: s.nextID()}
 	defer w.cleanup(ctx)
 	dir := t.SD.Location
+	var part *catalog.Partition
+	registered := true
 	if n.Partition != nil {
 		vals, err := x.staticPartitionValues(ctx, t, n.Partition, true)
 		if err != nil {
 			return err
 		}
-		if dir, _, err = w.partitionDir(ctx, vals); err != nil {
+		if dir, _, part, err = w.partitionDir(ctx, vals); err != nil {
 			return err
 		}
+		registered = part != nil
 	}
-	d := &stagedDir{dir: strings.TrimSuffix(dir, "/"), staging: strings.TrimSuffix(dir, "/") + "/.hive-staging_waggle_" + w.id}
-	w.targets = append(w.targets, d)
+	// OVERWRITE of a managed table or existing partition loads into a new version directory and switches
+	// the metastore location (see writer).
+	d := w.target(ctx, dir, part, registered, len(files))
 	for _, f := range files {
 		dst := d.staging + "/" + path.Base(f.Path)
 		if err := s.st.Copy(ctx, f.Path, dst); err != nil {

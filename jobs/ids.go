@@ -40,8 +40,10 @@ func (a arns) prefix() string {
 }
 
 func (a arns) virtualCluster(id string) string { return a.prefix() + "/virtualclusters/" + id }
-func (a arns) jobRun(vc, id string) string     { return a.prefix() + "/virtualclusters/" + vc + "/jobruns/" + id }
-func (a arns) jobTemplate(id string) string    { return a.prefix() + "/jobtemplates/" + id }
+func (a arns) jobRun(vc, id string) string {
+	return a.prefix() + "/virtualclusters/" + vc + "/jobruns/" + id
+}
+func (a arns) jobTemplate(id string) string { return a.prefix() + "/jobtemplates/" + id }
 
 // resourceRef is what an ARN names.
 type resourceRef struct {

@@ -508,7 +508,7 @@ func (s *Service) execute(ctx context.Context, j *JobRun, n int) result {
 	if err := os.MkdirAll(work, 0o700); err != nil {
 		return result{state: StateFailed, reason: ReasonInternal, details: "cannot create the attempt's directory: " + err.Error(), retryable: true}
 	}
-	p, err := plan(j, s.cfg.Conf, s.cfg.LocalRoots, work)
+	p, err := plan(j, s.cfg.Conf, s.cfg.LocalRoots, dir) // the attempt dir holds work/ and tmp/
 	if err != nil {
 		return result{state: StateFailed, reason: ReasonValidation, details: err.Error()}
 	}
@@ -542,6 +542,10 @@ func (s *Service) execute(ctx context.Context, j *JobRun, n int) result {
 		return result{state: StateCompleted, exitCode: 0}
 	}
 	tail := tailFile(spec.Stderr, 8<<10)
+	if out.MemoryExceeded {
+		return result{state: StateFailed, reason: ReasonUser, exitCode: out.ExitCode, retryable: true,
+			details: truncate(fmt.Sprintf("Job exceeded its memory limit (driver memory %s): the process used %d MiB and was killed after %d statement(s).", p.Memory, out.PeakRSS>>20, count), 256)}
+	}
 	if oom := memoryExceeded(tail, out); oom {
 		return result{state: StateFailed, reason: ReasonUser, exitCode: out.ExitCode, retryable: true,
 			details: truncate(fmt.Sprintf("Job exceeded its memory limit (driver memory %s): %s", p.Memory, lastLine(tail)), 256)}

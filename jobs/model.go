@@ -143,7 +143,7 @@ type MonitoringConfiguration struct {
 
 // ConfigurationOverrides is a job's configuration.
 type ConfigurationOverrides struct {
-	ApplicationConfiguration []Configuration         `json:"applicationConfiguration,omitempty"`
+	ApplicationConfiguration []Configuration          `json:"applicationConfiguration,omitempty"`
 	MonitoringConfiguration  *MonitoringConfiguration `json:"monitoringConfiguration,omitempty"`
 }
 

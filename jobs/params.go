@@ -220,6 +220,9 @@ const (
 	KeyLocalRoots = "waggle.jobs.local.roots"
 	// KeyDefaultMemory is the driver memory of a job that names none (default 4g).
 	KeyDefaultMemory = "waggle.jobs.default.memory"
+	// KeyJobsMetastore: "server" (default) runs every job on the server's metastore; "job" honours a job's
+	// own hive.metastore.uris / javax.jdo.option.ConnectionURL.
+	KeyJobsMetastore = "waggle.jobs.metastore"
 	keyDriverMemory  = "spark.driver.memory"
 )
 
@@ -278,7 +281,8 @@ func plan(j *JobRun, serverConf map[string]string, roots []string, workDir strin
 	if err != nil {
 		return nil, err
 	}
-	conf := maps.Clone(serverConf)
+	conf := map[string]string{}
+	maps.Copy(conf, serverConf)
 	var notes []string
 	if co := j.ConfigurationOverrides; co != nil {
 		if unused := applyClassifications(conf, co.ApplicationConfiguration); len(unused) > 0 {
@@ -287,6 +291,20 @@ func plan(j *JobRun, serverConf map[string]string, roots []string, workDir strin
 	}
 	for _, kv := range p.Conf {
 		conf[config.Normalize(kv[0])] = kv[1]
+	}
+	// In server mode the server's metastore is the cluster's: a job's own metastore settings (the seed names
+	// thrift://hive-metastore:9083, its cluster's HMS) give way to it unless waggle.jobs.metastore=job.
+	if serverConf[KeyJobsMetastore] != "job" {
+		for _, k := range []string{config.MetastoreURIs, config.ConnectionURL} {
+			if v, ok := conf[k]; ok && v != serverConf[k] {
+				notes = append(notes, fmt.Sprintf("%s=%s replaced by the server's metastore (waggle.jobs.metastore=server)", k, v))
+				if sv, ok := serverConf[k]; ok {
+					conf[k] = sv
+				} else {
+					delete(conf, k)
+				}
+			}
+		}
 	}
 	mem := conf[keyDriverMemory]
 	if p.Memory != "" {
@@ -303,11 +321,17 @@ func plan(j *JobRun, serverConf map[string]string, roots []string, workDir strin
 		return nil, validationf("driver memory: %v", err)
 	}
 	conf[keyDriverMemory] = mem
-	if _, ok := conf[config.MemoryLimit]; !ok || conf[config.MemoryLimit] == "" {
-		// DuckDB's buffer manager gets three quarters; the rest is for the process itself.
-		conf[config.MemoryLimit] = fmt.Sprintf("%dMB", memBytes*3/4>>20)
+	// The driver memory is enforced on the process's resident memory (LocalRunner's watchdog). DuckDB's
+	// own limit (waggle.memory.limit) is left as configured: deriving it from small driver memories breaks
+	// text tables today, whose reader asks DuckDB for a 4 GiB buffer (16 × max_line_size).
+	// The job's own work dir, the server's roots, and the server's local warehouse (managed tables).
+	local := append([]string{workDir}, roots...)
+	if wh := serverConf[config.Warehouse]; strings.HasPrefix(wh, "file:") || (wh != "" && !strings.Contains(wh, "://")) {
+		if p, err := localPath(wh); err == nil {
+			local = append(local, p)
+		}
 	}
-	conf[KeyLocalRoots] = strings.Join(append([]string{workDir}, roots...), ",")
+	conf[KeyLocalRoots] = strings.Join(local, ",")
 	if len(p.Ignored) > 0 {
 		notes = append(notes, "parameters accepted without effect on the local runner: "+strings.Join(p.Ignored, " "))
 	}

@@ -44,6 +44,23 @@ type Outcome struct {
 	Signal    string          // the signal that killed the process, if any
 	End       *jobevent.Event // the "end" event; nil when the process died without writing it
 	Cancelled bool            // the context was cancelled and the process was stopped
+	// MemoryExceeded: the process went over its memory limit and was killed.
+	MemoryExceeded bool
+	PeakRSS        int64 // highest resident memory seen (bytes), when a limit is set
+}
+
+// residentBytes returns the resident memory of a process (0 if it is gone).
+func residentBytes(pid int) int64 {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, _ := strconv.ParseInt(f[1], 10, 64)
+	return pages * int64(os.Getpagesize())
 }
 
 // Runner runs one attempt of a job to its end, reporting each statement event as it arrives. The local
@@ -53,7 +70,7 @@ type Runner interface {
 }
 
 // LocalRunner runs each attempt as `waggle run` in its own process group, with its own work and temp dirs,
-// a minimal environment, an OS memory limit (RLIMIT_DATA, applied by `waggle server internal-exec`) and the job's
+// a minimal environment, a memory limit (DuckDB's, plus a resident-memory watchdog) and the job's
 // configuration in a private hive-site.xml (so no secret shows on a command line).
 type LocalRunner struct {
 	Executable string        // the waggle binary; default os.Executable()
@@ -126,11 +143,11 @@ func (r *LocalRunner) Run(ctx context.Context, spec AttemptSpec, onEvent func(jo
 		fmt.Fprintln(stderr, "waggle:", n)
 	}
 
-	args := []string{"server", "internal-exec"}
-	if spec.Memory > 0 {
-		args = append(args, "--rlimit-data", strconv.FormatInt(spec.Memory, 10))
+	script := spec.Script
+	if rel, err := filepath.Rel(spec.WorkDir, script); err == nil && !strings.HasPrefix(rel, "..") {
+		script = rel // errors then name the script as the user wrote it: a.sql:3:1
 	}
-	args = append(args, "--", exe, "run", spec.Script, "--events", "/dev/fd/3")
+	args := []string{"run", script, "--events", "/dev/fd/3"}
 	for _, kv := range spec.HiveVars {
 		args = append(args, "--hivevar", kv[0]+"="+kv[1])
 	}
@@ -201,17 +218,39 @@ func (r *LocalRunner) Run(ctx context.Context, spec AttemptSpec, onEvent func(jo
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
 
+	// The memory watchdog: like YARN's container monitor, it samples the child's resident memory and
+	// kills the attempt over its limit (virtual-memory rlimits do not work for DuckDB, which reserves far
+	// more address space than it touches).
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
 	var werr error
-	select {
-	case werr = <-waited:
-	case <-ctx.Done():
-		out.Cancelled = true
-		_ = syscall.Kill(-pgid, syscall.SIGTERM)
+wait:
+	for {
 		select {
 		case werr = <-waited:
-		case <-time.After(grace):
-			_ = syscall.Kill(-pgid, syscall.SIGKILL)
-			werr = <-waited
+			break wait
+		case <-tick.C:
+			if spec.Memory <= 0 {
+				continue
+			}
+			rss := residentBytes(pgid)
+			out.PeakRSS = max(out.PeakRSS, rss)
+			if rss > spec.Memory {
+				out.MemoryExceeded = true
+				_ = syscall.Kill(-pgid, syscall.SIGKILL)
+				werr = <-waited
+				break wait
+			}
+		case <-ctx.Done():
+			out.Cancelled = true
+			_ = syscall.Kill(-pgid, syscall.SIGTERM)
+			select {
+			case werr = <-waited:
+			case <-time.After(grace):
+				_ = syscall.Kill(-pgid, syscall.SIGKILL)
+				werr = <-waited
+			}
+			break wait
 		}
 	}
 	// Nothing of the attempt outlives it.

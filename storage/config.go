@@ -2,8 +2,11 @@ package storage
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Hadoop S3A keys read by storage. Each may be overridden per bucket as
@@ -25,6 +28,27 @@ const (
 	sufPartSize      = "multipart.size"           // default 64M
 	sufThreshold     = "multipart.threshold"      // default 128M
 	sufBufferDir     = "buffer.dir"               // temp files of S3 writes; default os.TempDir()
+
+	// Credentials beyond static keys (all per-bucket overridable).
+	sufProfile         = "aws.profile"                   // named profile of the shared config/credentials files
+	sufRoleARN         = "assumed.role.arn"              // STS AssumeRole (or AssumeRoleWithWebIdentity with a token file)
+	sufRoleSession     = "assumed.role.session.name"     // default "waggle"
+	sufRoleDuration    = "assumed.role.session.duration" // e.g. 30m, 1h; default the SDK's (15m)
+	sufRoleExternalID  = "assumed.role.external.id"      // optional
+	sufSTSEndpoint     = "assumed.role.sts.endpoint"     // STS URL; default the SDK's (AWS, or AWS_ENDPOINT_URL_STS)
+	sufSTSRegion       = "assumed.role.sts.endpoint.region"
+	sufWebIdentityFile = "web.identity.token.file" // OIDC token file: AssumeRoleWithWebIdentity of assumed.role.arn
+)
+
+// Read-path settings (global, not per bucket).
+const (
+	KeyCacheDir         = "waggle.s3.cache.dir"            // shared object cache directory
+	KeyCacheSize        = "waggle.s3.cache.size"           // bytes (64G, 512M, ...); default 10G
+	KeyDownloadPartSize = "waggle.s3.download.part.size"   // ranged GET size; default 16M
+	KeyDownloadParallel = "waggle.s3.download.parallelism" // concurrent ranged GETs per Storage; default 16
+	defaultCacheSize    = 10 << 30
+	defaultDownloadPart = 16 << 20
+	defaultDownloadPar  = 16
 )
 
 const (
@@ -47,6 +71,15 @@ type s3Settings struct {
 	partSize     int64
 	threshold    int64
 	bufferDir    string
+
+	profile         string
+	roleARN         string
+	roleSession     string
+	roleDuration    time.Duration
+	roleExternalID  string
+	stsEndpoint     string
+	stsRegion       string
+	webIdentityFile string
 }
 
 // secrets returns the values that must never appear in an error.
@@ -138,6 +171,38 @@ func s3SettingsFor(conf map[string]string, bucket string) (s3Settings, error) {
 		return c, err
 	}
 	_, c.bufferDir = get(sufBufferDir)
+
+	_, c.profile = get(sufProfile)
+	_, c.roleARN = get(sufRoleARN)
+	_, c.roleSession = get(sufRoleSession)
+	if c.roleSession == "" {
+		c.roleSession = "waggle"
+	}
+	if k, v := get(sufRoleDuration); v != "" {
+		if c.roleDuration, err = time.ParseDuration(v); err != nil || c.roleDuration <= 0 {
+			return c, fmt.Errorf("storage: %s=%q: want a duration such as 30m or 1h", k, v)
+		}
+	}
+	_, c.roleExternalID = get(sufRoleExternalID)
+	if _, ep := get(sufSTSEndpoint); ep != "" {
+		if !strings.Contains(ep, "://") {
+			if useSSL {
+				ep = "https://" + ep
+			} else {
+				ep = "http://" + ep
+			}
+		}
+		c.stsEndpoint = strings.TrimSuffix(ep, "/")
+	}
+	_, c.stsRegion = get(sufSTSRegion)
+	k, v := get(sufWebIdentityFile)
+	c.webIdentityFile = v
+	if c.webIdentityFile != "" && c.roleARN == "" {
+		return c, fmt.Errorf("storage: %s needs %s%s (the role to assume with the token)", k, s3aPrefix, sufRoleARN)
+	}
+	if c.anonymous && (c.roleARN != "" || c.profile != "") {
+		return c, fmt.Errorf("storage: bucket %q: the anonymous credentials provider excludes %s%s and %s%s", bucket, s3aPrefix, sufRoleARN, s3aPrefix, sufProfile)
+	}
 	return c, nil
 }
 
@@ -170,4 +235,34 @@ func parseSize(s string) (int64, error) {
 		return 0, err
 	}
 	return n * mult, nil
+}
+
+// readSettings configure the shared object cache and downloads.
+type readSettings struct {
+	cacheDir  string
+	cacheSize int64
+	partSize  int64
+	parallel  int
+}
+
+func readSettingsFrom(conf map[string]string) (readSettings, error) {
+	r := readSettings{cacheDir: strings.TrimSpace(conf[KeyCacheDir])}
+	if r.cacheDir == "" {
+		r.cacheDir = filepath.Join(os.TempDir(), fmt.Sprintf("waggle-s3-cache-%d", os.Getuid()))
+	}
+	get := func(suf string) (string, string) { return suf, strings.TrimSpace(conf[suf]) }
+	var err error
+	if r.cacheSize, err = sizeSetting(get, KeyCacheSize, defaultCacheSize); err != nil {
+		return r, err
+	}
+	if r.partSize, err = sizeSetting(get, KeyDownloadPartSize, defaultDownloadPart); err != nil {
+		return r, err
+	}
+	r.parallel = defaultDownloadPar
+	if v := strings.TrimSpace(conf[KeyDownloadParallel]); v != "" {
+		if r.parallel, err = strconv.Atoi(v); err != nil || r.parallel <= 0 {
+			return r, fmt.Errorf("storage: %s=%q: want a positive integer", KeyDownloadParallel, v)
+		}
+	}
+	return r, nil
 }

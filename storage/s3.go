@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"sort"
 	"strings"
@@ -15,8 +16,10 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 )
 
@@ -39,6 +42,10 @@ func newS3Bucket(ctx context.Context, bucket string, c s3Settings) (*s3Bucket, e
 	case c.anonymous:
 		opts = append(opts, config.WithCredentialsProvider(aws.AnonymousCredentials{}))
 	}
+	if c.profile != "" {
+		// Only this Storage's clients use the profile: no environment change.
+		opts = append(opts, config.WithSharedConfigProfile(c.profile))
+	}
 	if c.endpoint != "" {
 		// S3-compatible servers often reject the SDK's default trailing
 		// checksums; send and check them only where the API requires them.
@@ -46,12 +53,46 @@ func newS3Bucket(ctx context.Context, bucket string, c s3Settings) (*s3Bucket, e
 			config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
 			config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired))
 	}
+	// Many parallel (ranged) GETs to one endpoint: keep their connections.
+	opts = append(opts, config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConns = 256
+		t.MaxIdleConnsPerHost = 64
+	})))
 	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: configure S3 client for bucket %q: %w", bucket, &redactedError{err, c.secrets()})
 	}
 	if awsCfg.Region == "" {
 		awsCfg.Region = "us-east-1"
+	}
+	if c.roleARN != "" {
+		// The role's temporary credentials replace the base ones (static
+		// keys, profile or default chain), which sign the AssumeRole call.
+		stsClient := sts.NewFromConfig(awsCfg, func(o *sts.Options) {
+			if c.stsEndpoint != "" {
+				o.BaseEndpoint = aws.String(c.stsEndpoint)
+			}
+			if c.stsRegion != "" {
+				o.Region = c.stsRegion
+			}
+		})
+		var provider aws.CredentialsProvider
+		if c.webIdentityFile != "" {
+			provider = stscreds.NewWebIdentityRoleProvider(stsClient, c.roleARN, stscreds.IdentityTokenFile(c.webIdentityFile),
+				func(o *stscreds.WebIdentityRoleOptions) {
+					o.RoleSessionName = c.roleSession
+					o.Duration = c.roleDuration
+				})
+		} else {
+			provider = stscreds.NewAssumeRoleProvider(stsClient, c.roleARN, func(o *stscreds.AssumeRoleOptions) {
+				o.RoleSessionName = c.roleSession
+				o.Duration = c.roleDuration
+				if c.roleExternalID != "" {
+					o.ExternalID = aws.String(c.roleExternalID)
+				}
+			})
+		}
+		awsCfg.Credentials = aws.NewCredentialsCache(provider)
 	}
 	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
 		if c.endpoint != "" {

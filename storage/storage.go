@@ -22,6 +22,9 @@ type Storage struct {
 
 	mu      sync.Mutex
 	buckets map[string]*s3Bucket
+
+	cache *objectCache
+	dlSem chan struct{} // bounds concurrent ranged GETs
 }
 
 var _ FS = (*Storage)(nil)
@@ -43,6 +46,16 @@ var _ FS = (*Storage)(nil)
 //	fs.s3a.multipart.threshold         upload size above which multipart is used (default 128M)
 //	fs.s3a.multipart.size              multipart part size (default 64M; S3 needs >= 5M)
 //	fs.s3a.buffer.dir                  where S3 writes are buffered (default os.TempDir())
+//	fs.s3a.aws.profile                 named profile of the shared AWS config/credentials files
+//	fs.s3a.assumed.role.arn            assume this role with STS (signed with the credentials above)
+//	fs.s3a.assumed.role.session.name, fs.s3a.assumed.role.session.duration,
+//	fs.s3a.assumed.role.external.id, fs.s3a.assumed.role.sts.endpoint,
+//	fs.s3a.assumed.role.sts.endpoint.region
+//	fs.s3a.web.identity.token.file     OIDC token file: AssumeRoleWithWebIdentity of the role
+//	waggle.s3.cache.dir                shared object cache (default $TMPDIR/waggle-s3-cache-<uid>)
+//	waggle.s3.cache.size               its size limit (default 10G)
+//	waggle.s3.download.part.size       ranged GET size for large objects (default 16M)
+//	waggle.s3.download.parallelism     concurrent ranged GETs (default 16)
 //	waggle.jobs.local.roots            comma-separated absolute directories: when set, every
 //	                                   local path must resolve inside one (see CheckLocal);
 //	                                   unset: no confinement
@@ -67,7 +80,12 @@ func New(conf map[string]string) (*Storage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Storage{conf: c, def: def, local: localFS{conf: confine}, buckets: map[string]*s3Bucket{}}, nil
+	rs, err := readSettingsFrom(c)
+	if err != nil {
+		return nil, err
+	}
+	return &Storage{conf: c, def: def, local: localFS{conf: confine}, buckets: map[string]*s3Bucket{},
+		cache: &objectCache{settings: rs}, dlSem: make(chan struct{}, rs.parallel)}, nil
 }
 
 // CheckLocal checks a local path for code that reads or writes local files

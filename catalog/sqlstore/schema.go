@@ -112,4 +112,3 @@ func migrationsTable() tableDef {
 		pk:   []string{"VERSION"},
 	}
 }
-

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/waggle-dev/waggle/catalog"
-
 )
 
 // Store is a catalog.Catalog on a Hive-schema SQL database. It is safe for

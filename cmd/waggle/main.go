@@ -54,7 +54,7 @@ LATERAL VIEW explode, Hive UDFs — on an embedded DuckDB engine with a Hive-com
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newRunCmd(), newShellCmd(), newCheckCmd(), newVersionCmd(), newServerCmd(), newJobsCmd())
+	root.AddCommand(newRunCmd(), newShellCmd(), newCheckCmd(), newVersionCmd(), newServerCmd(), newJobsCmd(), newMetastoreCmd())
 	return root
 }
 

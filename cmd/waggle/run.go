@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/waggle-dev/waggle/catalog"
+	"github.com/waggle-dev/waggle/catalog/hms"
 	"github.com/waggle-dev/waggle/catalog/sqlstore"
 	"github.com/waggle-dev/waggle/config"
 	"github.com/waggle-dev/waggle/engine"
@@ -194,7 +195,20 @@ func readScript(ctx context.Context, st *storage.Storage, path string) (string, 
 }
 
 // openCatalog opens the metastore named by javax.jdo.option.ConnectionURL.
+// With hive.metastore.uris (or spark.hive.metastore.uris) set, the catalog is that remote Hive Metastore
+// (Waggle's own `waggle metastore` or a Java HMS) over Thrift; otherwise the SQL store is opened directly.
 func openCatalog(ctx context.Context, conf map[string]string) (catalog.Catalog, error) {
+	if uris := strings.TrimSpace(conf[config.MetastoreURIs]); uris != "" {
+		return hms.Dial(ctx, uris, hms.ClientOptions{
+			Framed:  config.Bool(conf, "hive.metastore.thrift.framed.transport.enabled", false),
+			Compact: config.Bool(conf, "hive.metastore.thrift.compact.protocol.enabled", false),
+		})
+	}
+	return openSQLStore(ctx, conf)
+}
+
+// openSQLStore opens the metastore database named by javax.jdo.option.ConnectionURL.
+func openSQLStore(ctx context.Context, conf map[string]string) (*sqlstore.Store, error) {
 	wh := conf[config.Warehouse]
 	if !strings.Contains(wh, "://") {
 		abs, err := filepath.Abs(wh)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	_ "github.com/go-sql-driver/mysql"  // driver "mysql" for the test's admin connection
+	_ "github.com/go-sql-driver/mysql" // driver "mysql" for the test's admin connection
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
 )
 
@@ -70,7 +70,12 @@ func schematoolBackends() []schematoolBackend {
 			})
 			return []string{"javax.jdo.option.ConnectionURL=jdbc:mysql://127.0.0.1:3306/" + name + "?createDatabaseIfNotExist=true",
 					"javax.jdo.option.ConnectionUserName=root"}, func(q string) error {
-					_, err := admin.Exec("USE `" + name + "`; " + strings.ReplaceAll(q, `"`, "`"))
+					db, err := sql.Open("mysql", "root@tcp(127.0.0.1:3306)/"+name)
+					if err != nil {
+						return err
+					}
+					defer db.Close()
+					_, err = db.Exec(strings.ReplaceAll(q, `"`, "`"))
 					return err
 				}
 		}},

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -74,9 +75,11 @@ func startS3(t *testing.T, bucket string) []string {
 
 const seedKV1 = "/usr/lib/spark/examples/src/main/resources/kv1.txt"
 
-// TestSeedJobUnchanged runs ../shared/seed/set-of-hive-queries.sql unchanged, as the EMR sample
-// submits it, with kv1.txt where the script expects it and the toy Parquet data in an S3 bucket.
-func TestSeedJobUnchanged(t *testing.T) {
+// seedFixture places kv1.txt where the seed script expects it and the toy Parquet data in an S3 bucket on
+// loopback; it returns the `waggle run` arguments of the seed job (as the EMR sample submits it) and the
+// number of toy rows.
+func seedFixture(t *testing.T) ([]string, int) {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to place kv1.txt at " + seedKV1)
 	}
@@ -112,17 +115,16 @@ func TestSeedJobUnchanged(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-
-	home := t.TempDir()
 	args := []string{"run", "../../../shared/seed/set-of-hive-queries.sql", "--hivevar", "S3Bucket=seed-bucket", "--hivevar", "Key_ID=238"}
 	for _, kv := range s3conf {
 		args = append(args, "--hiveconf", kv)
 	}
-	stdout, stderr, code := runWaggle(t, home, args...)
-	if code != 0 {
-		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
-	}
-	want := strings.Join([]string{
+	return args, rows
+}
+
+// seedWant is the seed job's stdout for rows toy rows (../shared/seed/README.md).
+func seedWant(rows int) string {
+	return strings.Join([]string{
 		"238\tval_238",
 		"238\tval_238",
 		"238\tval_238\tNULL",
@@ -137,11 +139,23 @@ func TestSeedJobUnchanged(t *testing.T) {
 		"238\tval_238\tNULL",
 		"238\tval_238\t[1,3]",
 		"238\tval_238\t[2,3]",
-		"150",
+		strconv.Itoa(rows),
 	}, "\n") + "\n"
+}
+
+// TestSeedJobUnchanged runs ../shared/seed/set-of-hive-queries.sql unchanged, as the EMR sample
+// submits it, with kv1.txt where the script expects it and the toy Parquet data in an S3 bucket.
+func TestSeedJobUnchanged(t *testing.T) {
+	args, rows := seedFixture(t)
+	home := t.TempDir()
+	stdout, stderr, code := runWaggle(t, home, args...)
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
+	}
 	if rows != 150 {
 		t.Fatalf("toy rows = %d", rows)
 	}
+	want := seedWant(rows)
 	if stdout != want {
 		t.Fatalf("stdout:\n%s\nwant:\n%s\nstderr:\n%s", stdout, want, stderr)
 	}

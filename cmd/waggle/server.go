@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -59,7 +58,6 @@ the warehouse, fs.s3a.*, spark.driver.memory); a job's configurationOverrides an
 	fl.StringArrayVar(&f.conf, "conf", nil, "Spark-style setting for every job (k=v, repeatable)")
 	fl.IntVar(&f.maxConcurrent, "max-concurrent", 0, "job attempts running at once (default: number of CPUs)")
 	fl.BoolVar(&f.insecure, "insecure-no-auth", false, "accept unauthenticated requests (loopback only, for development)")
-	cmd.AddCommand(newInternalExecCmd())
 	return cmd
 }
 
@@ -155,40 +153,4 @@ func runServer(ctx context.Context, f *serverFlags) error {
 		return &exitError{code: 1, err: err}
 	}
 	return nil
-}
-
-// newInternalExecCmd is the job runner's wrapper: `waggle server internal-exec [--rlimit-data BYTES] -- PROG ARGS...`
-// sets the OS memory limit of the job process and execs it (same pid, same process group).
-func newInternalExecCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:                "internal-exec",
-		Hidden:             true,
-		DisableFlagParsing: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var limit uint64
-			for len(args) > 0 && args[0] != "--" {
-				switch {
-				case args[0] == "--rlimit-data" && len(args) > 1:
-					n, err := strconv.ParseUint(args[1], 10, 64)
-					if err != nil {
-						return &exitError{code: 2, err: fmt.Errorf("internal-exec: %v", err)}
-					}
-					limit, args = n, args[2:]
-				default:
-					return &exitError{code: 2, err: fmt.Errorf("internal-exec: unknown argument %q", args[0])}
-				}
-			}
-			if len(args) < 2 {
-				return &exitError{code: 2, err: errors.New("internal-exec: usage: internal-exec [--rlimit-data N] -- PROG ARGS...")}
-			}
-			args = args[1:]
-			if limit > 0 {
-				if err := syscall.Setrlimit(syscall.RLIMIT_DATA, &syscall.Rlimit{Cur: limit, Max: limit}); err != nil {
-					return &exitError{code: 2, err: fmt.Errorf("internal-exec: set memory limit: %v", err)}
-				}
-			}
-			err := syscall.Exec(args[0], args, os.Environ())
-			return &exitError{code: 2, err: fmt.Errorf("internal-exec: exec %s: %v", args[0], err)}
-		},
-	}
 }
