@@ -321,7 +321,7 @@ func (x *stmtExec) dropDatabase(ctx context.Context, n *ast.DropDatabaseStmt) er
 	}
 	for _, t := range dropped {
 		if t.TableType == catalog.ManagedTable && t.SD != nil && t.SD.Location != "" {
-			if err := x.s.st.Delete(ctx, t.SD.Location, true); err != nil {
+			if err := x.s.st.Delete(ctx, dataRoot(t.SD.Location), true); err != nil {
 				return x.wrap(n, fmt.Errorf("delete data of %s.%s: %w", t.DBName, t.Name, err))
 			}
 		}

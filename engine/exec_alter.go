@@ -28,28 +28,45 @@ func (x *stmtExec) alterTable(ctx context.Context, n *ast.AlterTableStmt) error 
 		if _, err := s.cat.GetTable(ctx, ndb, nname); err == nil {
 			return x.errorf(KindSemantic, a.NewName, "Table already exists: %s.%s", ndb, nname)
 		}
-		oldLoc := t.SD.Location
-		newLoc := ""
+		oldLoc := strings.TrimSuffix(t.SD.Location, "/")
+		oldRoot, newRoot := dataRoot(oldLoc), ""
 		if t.TableType == catalog.ManagedTable && !t.IsView() {
-			// A managed table at its default location moves with its name.
+			// A managed table's directory moves with its name (including a version directory of an
+			// atomic overwrite: <root>/base_waggle_<id> becomes <new root>/base_waggle_<id>).
 			d, err := s.cat.GetDatabase(ctx, ndb)
 			if err != nil {
 				return x.wrap(a.NewName, err)
 			}
-			newLoc = strings.TrimSuffix(d.LocationURI, "/") + "/" + nname
-			t.SD.Location = newLoc
+			newRoot = strings.TrimSuffix(d.LocationURI, "/") + "/" + nname
+			t.SD.Location = newRoot + strings.TrimPrefix(oldLoc, oldRoot)
 		}
 		t.DBName, t.Name = ndb, nname
-		if newLoc != "" && newLoc != oldLoc {
-			if err := s.st.Rename(ctx, oldLoc, newLoc); err != nil {
+		moved := newRoot != "" && newRoot != oldRoot
+		if moved {
+			if err := s.st.Rename(ctx, oldRoot, newRoot); err != nil {
 				return x.wrap(n, fmt.Errorf("move table data: %w", err))
 			}
 		}
 		if err := s.cat.AlterTable(ctx, db, name, t); err != nil {
-			if newLoc != "" && newLoc != oldLoc {
-				_ = s.st.Rename(ctx, newLoc, oldLoc)
+			if moved {
+				_ = s.st.Rename(ctx, newRoot, oldRoot)
 			}
 			return x.wrap(n, err)
+		}
+		if moved && len(t.PartitionKeys) > 0 {
+			// Partitions stored under the old directory follow it.
+			parts, err := s.cat.ListPartitions(ctx, ndb, nname, -1)
+			if err != nil {
+				return x.wrap(n, err)
+			}
+			for _, p := range parts {
+				if p.SD != nil && strings.HasPrefix(p.SD.Location, oldRoot+"/") {
+					p.SD.Location = newRoot + strings.TrimPrefix(p.SD.Location, oldRoot)
+					if err := s.cat.AlterPartition(ctx, ndb, nname, p.Values, p); err != nil {
+						return x.wrap(n, err)
+					}
+				}
+			}
 		}
 		return nil
 	case *ast.AddColumns:
@@ -227,7 +244,7 @@ func (x *stmtExec) alterTable(ctx context.Context, n *ast.AlterTableStmt) error 
 					return x.wrap(spec, err)
 				}
 				if t.TableType == catalog.ManagedTable && p.SD != nil && p.SD.Location != "" {
-					if err := s.st.Delete(ctx, p.SD.Location, true); err != nil {
+					if err := s.st.Delete(ctx, dataRoot(p.SD.Location), true); err != nil {
 						return x.wrap(spec, err)
 					}
 				}

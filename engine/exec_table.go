@@ -337,7 +337,7 @@ func (x *stmtExec) dropTable(ctx context.Context, n *ast.DropTableStmt) error {
 		}
 		for _, p := range parts {
 			if p.SD != nil && p.SD.Location != "" {
-				partLocs = append(partLocs, p.SD.Location)
+				partLocs = append(partLocs, dataRoot(p.SD.Location))
 			}
 		}
 	}
@@ -352,7 +352,7 @@ func (x *stmtExec) dropTable(ctx context.Context, n *ast.DropTableStmt) error {
 				return x.wrap(n, fmt.Errorf("delete partition data: %w", err))
 			}
 		}
-		if err := s.st.Delete(ctx, t.SD.Location, true); err != nil {
+		if err := s.st.Delete(ctx, dataRoot(t.SD.Location), true); err != nil {
 			return x.wrap(n, fmt.Errorf("delete table data: %w", err))
 		}
 	}

@@ -303,6 +303,8 @@ func (s *Session) Execute(ctx context.Context, st script.Statement) Record {
 			}
 		}
 	}
+	// Cached object-store files are pinned (hard-linked) only while a statement reads them.
+	_ = s.st.ReleaseLinks(filepath.Join(s.tmp, "cache"))
 	// Rows reach the terminal (or pipe) statement by statement, as with the Hive CLI.
 	if f, ok := s.stdout.(interface{ Flush() error }); ok {
 		_ = f.Flush()

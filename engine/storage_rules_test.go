@@ -186,3 +186,22 @@ INSERT OVERWRITE TABLE p PARTITION (ds) SELECT 20, '2';`)
 		}
 	})
 }
+
+func TestRenameManagedTableMovesDataAndPartitions(t *testing.T) {
+	h := newHarness(t)
+	h.run(`CREATE TABLE r (a INT) PARTITIONED BY (ds STRING);
+INSERT INTO r PARTITION (ds='1') VALUES (1);
+INSERT OVERWRITE TABLE r PARTITION (ds='1') SELECT 2;
+INSERT INTO r PARTITION (ds='2') VALUES (3);
+ALTER TABLE r RENAME TO r2;`)
+	if out := h.run("SELECT a, ds FROM r2 ORDER BY ds;"); out != "2\t1\n3\t2\n" {
+		t.Fatalf("after rename: %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(h.wh, "r")); !os.IsNotExist(err) {
+		t.Fatalf("old directory still there: %v", err)
+	}
+	h.run("DROP TABLE r2;")
+	if _, err := os.Stat(filepath.Join(h.wh, "r2")); !os.IsNotExist(err) {
+		t.Fatalf("dropped table's directory still there: %v", err)
+	}
+}

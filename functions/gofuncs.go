@@ -287,8 +287,9 @@ func hashBytes(b []byte) int32 {
 	return h
 }
 
-// javaSplit is Java's String.split(regex) with limit 0: trailing empty strings removed, a zero-width
-// match at the start produces no leading empty string.
+// javaSplit is Java's String.split(regex, -1), which Hive's and Spark's split() call: trailing empty
+// strings are kept (split('a,b,,', ',') is ["a","b","",""]); a zero-width match at the start produces no
+// leading empty string.
 func javaSplit(s string, re interface {
 	FindAllStringIndex(string, int) [][]int
 }) []any {
@@ -307,14 +308,7 @@ func javaSplit(s string, re interface {
 		parts = append(parts, s[start:m[0]])
 		start = m[1]
 	}
-	parts = append(parts, s[start:])
-	for len(parts) > 0 && parts[len(parts)-1] == "" {
-		parts = parts[:len(parts)-1]
-	}
-	if parts == nil {
-		parts = []any{}
-	}
-	return parts
+	return append(parts, s[start:])
 }
 
 // javaReplacement converts a Java Matcher replacement ($1, \$) to Go's regexp template (${1}, $$).

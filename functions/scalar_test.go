@@ -82,7 +82,7 @@ func TestStringFunctions(t *testing.T) {
 		{"find_in_set missing is 0", "find_in_set", []Arg{s("x"), s("a,b")}, "0"},
 		{"find_in_set with comma is 0", "find_in_set", []Arg{s("a,b"), s("a,b")}, "0"},
 		{"split is a regex split", "split", []Arg{s("a1b22c"), s("[0-9]+")}, `["a","b","c"]`},
-		{"split drops trailing empty strings", "split", []Arg{s("a,b,,"), s(",")}, `["a","b"]`},
+		{"split keeps trailing empty strings (limit -1)", "split", []Arg{s("a,b,,"), s(",")}, `["a","b","",""]`},
 		{"split keeps leading empty strings", "split", []Arg{s(",a"), s(",")}, `["","a"]`},
 		{"split of empty string", "split", []Arg{s(""), s(",")}, `[""]`},
 		{"split on dot regex", "split", []Arg{s("a.b"), s("\\.")}, `["a","b"]`},

@@ -7,7 +7,8 @@
 // the FS interface and its local and S3 implementations, S3 clients (created
 // lazily per bucket and cached in a Storage value), and the helpers the
 // engine needs to feed DuckDB, which reads only local files here: ListFiles
-// (Hive's hidden-file rules), Localize (download-once cache keyed by ETag),
+// (Hive's hidden-file rules), Localize (a shared, size-bounded object cache keyed
+// by ETag, with parallel ranged downloads; see docs/storage.md),
 // Copy across schemes, CopyFromLocal/CopyToLocal, Exists.
 //
 // It must not touch: anything else of Waggle's. storage imports no Waggle

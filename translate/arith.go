@@ -114,7 +114,13 @@ func arithResult(op token.Token, a, b *types.Type) (*types.Type, bool) {
 }
 
 // arithSQL emits x op y for operands already typed; res is the Hive result type.
-func arithSQL(op token.Token, x, y texpr, res *types.Type) (string, error) {
+//
+// fastMul (waggle.decimal.multiply, default "fast"; "exact" turns it off): a product of two decimals of
+// precision ≤ 18 is left to DuckDB's 64-bit decimal multiply instead of being computed at Hive's widened
+// result precision (decimal(p1+p2+1, s1+s2)). The scale — and so every printed value — is the same; the
+// difference is that a product beyond 18 digits raises DuckDB's "Overflow in multiplication" error where
+// Hive would return the value. It makes decimal-heavy queries (TPC-H Q1) 2–3× faster.
+func arithSQL(op token.Token, x, y texpr, res *types.Type, fastMul bool) (string, error) {
 	operand := res
 	switch {
 	case op == token.DIVIDE && res.Kind == types.Double:
@@ -163,9 +169,20 @@ func arithSQL(op token.Token, x, y texpr, res *types.Type) (string, error) {
 	}
 	s := "(" + cx + " " + sym + " " + cy + ")"
 	if res.Kind == types.Decimal {
+		if op == token.STAR && fastMul && smallDecimal(x.t) && smallDecimal(y.t) {
+			return s, nil
+		}
 		s = "CAST(" + s + " AS " + duckdbsql.Type(res) + ")"
 	}
 	return s, nil
+}
+
+// smallDecimal reports whether t is a decimal (or integral type) that fits DuckDB's 64-bit decimals.
+func smallDecimal(t *types.Type) bool {
+	if t.Kind == types.Decimal {
+		return t.Precision <= 18
+	}
+	return t.IsIntegral() && t.Kind != types.BigInt
 }
 
 // castOperand converts an arithmetic operand to `to` (nil: to its own numeric form — strings to DOUBLE,

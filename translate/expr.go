@@ -365,7 +365,7 @@ func (t *translator) binary(sc *scope, e *ast.BinaryExpr) (texpr, error) {
 		if !ok {
 			return x, errorf(e.Pos(), "Wrong arguments: No matching method for operator %s with (%s, %s)", opText(e.Op), x.t, y.t)
 		}
-		s, err := arithSQL(e.Op, x, y, res)
+		s, err := arithSQL(e.Op, x, y, res, t.conf("waggle.decimal.multiply") != "exact")
 		if err != nil {
 			return x, errorf(e.Pos(), "%v", err)
 		}
@@ -576,6 +576,11 @@ func (t *translator) like(sc *scope, e *ast.LikeExpr) (texpr, error) {
 			return "", err
 		}
 		if e.Op == token.KW_LIKE {
+			if lit, ok := pe.(*ast.StringLit); ok && e.Escape == nil && !strings.Contains(lit.Value, `\`) {
+				// No backslash in the pattern: the same meaning without ESCAPE, which DuckDB optimises
+				// (prefix/contains matching) and does not with an explicit ESCAPE.
+				return "(" + xs + " LIKE " + ps + ")", nil
+			}
 			return "(" + xs + " LIKE " + ps + " ESCAPE " + escape + ")", nil
 		}
 		return "regexp_matches(" + xs + ", " + ps + ")", nil

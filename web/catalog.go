@@ -71,7 +71,7 @@ func (s *Server) noCatalog(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-func dbURL(db string) string          { return "/catalog/" + url.PathEscape(db) }
+func dbURL(db string) string           { return "/catalog/" + url.PathEscape(db) }
 func tableURL(db, table string) string { return dbURL(db) + "/" + url.PathEscape(table) }
 
 func (s *Server) catalogHome(w http.ResponseWriter, r *http.Request) {

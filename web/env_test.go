@@ -68,7 +68,8 @@ func newEnv(tb testing.TB) *env {
 		config.Warehouse:     "file://" + filepath.Join(home, "warehouse"),
 	}
 	log := quietLog()
-	svc, err := jobs.Open(ctx, jobs.Config{DataDir: filepath.Join(home, "server"), Conf: conf, MaxConcurrent: 3,
+	seedDir, _ := filepath.Abs("../examples/seed")
+	svc, err := jobs.Open(ctx, jobs.Config{DataDir: filepath.Join(home, "server"), Conf: conf, MaxConcurrent: 3, LocalRoots: []string{home, seedDir},
 		Runner: &jobs.LocalRunner{Executable: waggleBin, Grace: time.Second, Logger: log}, Logger: log})
 	if err != nil {
 		tb.Fatal(err)
@@ -197,9 +198,9 @@ func (e *env) seedScript(tb testing.TB) (string, string) {
 func seedConf(home string) *jobs.ConfigurationOverrides {
 	return &jobs.ConfigurationOverrides{
 		ApplicationConfiguration: []jobs.Configuration{{Classification: "hive-site", Properties: map[string]string{
-			"fs.s3a.secret.key":           "SUPERSECRETVALUE",
+			"example.service.secret":              "SUPERSECRETVALUE",
 			"javax.jdo.option.ConnectionPassword": "hunter2",
-			"hive.exec.dynamic.partition": "true",
+			"hive.exec.dynamic.partition":         "true",
 		}}},
 		MonitoringConfiguration: &jobs.MonitoringConfiguration{S3MonitoringConfiguration: &jobs.S3MonitoringConfiguration{LogURI: "file://" + filepath.Join(home, "joblogs")}},
 	}

@@ -83,7 +83,7 @@ func timelineSVG(st []jobs.Statement, running bool, now time.Time) template.HTML
 			anchor = "end"
 		}
 		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f" text-anchor="%s">%s</text>`, x, height-6, anchor,
-			html.EscapeString(formatDuration(time.Duration(total*float64(i)/4*float64(time.Millisecond)))))
+			html.EscapeString(tickLabel(total*float64(i)/4, total)))
 	}
 	for i, s := range st {
 		y := tlTop + float64(i)*rowH
@@ -115,4 +115,12 @@ func timelineSVG(st []jobs.Statement, running bool, now time.Time) template.HTML
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// tickLabel prints an axis time (ms); sub-10 ms runs get a decimal so the ticks differ.
+func tickLabel(ms, total float64) string {
+	if total < 10 {
+		return fmt.Sprintf("%.1f ms", ms)
+	}
+	return formatDuration(time.Duration(ms * float64(time.Millisecond)))
 }

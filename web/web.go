@@ -42,7 +42,7 @@ type Options struct {
 	Metrics *Metrics
 	// Ready is an extra readiness check for /readyz (e.g. the HMS listener is up); nil: none.
 	Ready func(ctx context.Context) error
-	// PageSize is the number of rows per page of the jobs list and of partitions (default 25 and 50).
+	// PageSize is the number of job runs per page of the jobs list (default 25).
 	PageSize int
 	// PollInterval is how often a live job page checks the job for news (default 500ms).
 	PollInterval time.Duration

@@ -63,6 +63,8 @@ type options struct {
 	explain  string
 	noFixed  bool
 	memLimit string
+	// loadStart is the 1-minute load average when the run started.
+	loadStart string
 }
 
 func main() {
@@ -85,6 +87,7 @@ func main() {
 }
 
 func run(ctx context.Context, o options) error {
+	o.loadStart = loadAvg()
 	if o.format != "parquet" && o.format != "text" {
 		return fmt.Errorf("-format must be parquet or text")
 	}

@@ -94,6 +94,7 @@ func formatReport(o options, qs []*query, fixed []time.Duration, mach string) st
 		fmt.Fprintf(&b, "fixed cost: `waggle run` of a one-statement script (SELECT 1), process wall time: median %s ms of %d (min %s, max %s)\n",
 			ms(median(fixed)), len(fixed), ms(minD(fixed)), ms(maxD(fixed)))
 	}
+	fmt.Fprintf(&b, "load average (1 min) at start / end: %s / %s (2 cores: above 2 means other work competed)\n", o.loadStart, loadAvg())
 	fmt.Fprintf(&b, "peak RSS of the harness process (both sides): %s\n", peakRSS())
 	fmt.Fprintf(&b, "TOTAL waggle/duckdb ratio: %.2f\n", float64(tw)/float64(td))
 	return b.String()
@@ -113,6 +114,14 @@ func maxD(ds []time.Duration) time.Duration {
 		m = max(m, d)
 	}
 	return m
+}
+
+func loadAvg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Fields(string(data))[0]
 }
 
 func peakRSS() string {

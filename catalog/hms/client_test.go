@@ -73,7 +73,7 @@ func roundTrip(t *testing.T, cat catalog.Catalog) {
 	tbl := &catalog.Table{
 		DBName: "shop", Name: "Items", Owner: "bob", OwnerType: catalog.PrincipalUser, TableType: catalog.ExternalTable,
 		SD: &catalog.StorageDescriptor{
-			Cols: []catalog.FieldSchema{{Name: "id", Type: "bigint", Comment: "key"}, {Name: "tags", Type: "array<string>"}},
+			Cols:     []catalog.FieldSchema{{Name: "id", Type: "bigint", Comment: "key"}, {Name: "tags", Type: "array<string>"}},
 			Location: "file:///tmp/items", InputFormat: "in", OutputFormat: "out", NumBuckets: 2,
 			SerDe:      catalog.SerDeInfo{SerializationLib: "lib", Parameters: map[string]string{"field.delim": "\t"}},
 			BucketCols: []string{"id"}, SortCols: []catalog.Order{{Col: "id", Order: catalog.OrderDesc}},

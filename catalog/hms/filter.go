@@ -501,14 +501,14 @@ func parseTime(s string) (time.Time, bool) {
 }
 
 // partitionLookup resolves filter keys against a table's partition keys.
-func partitionLookup(t *catalog.Table, p *catalog.Partition) keyLookup {
+func partitionLookup(t *catalog.Table, vals []string) keyLookup {
 	return func(key string) (string, string, bool, error) {
 		for i, k := range t.PartitionKeys {
 			if strings.EqualFold(k.Name, key) {
-				if i >= len(p.Values) {
+				if i >= len(vals) {
 					return "", "", false, nil
 				}
-				return p.Values[i], k.Type, true, nil
+				return vals[i], k.Type, true, nil
 			}
 		}
 		return "", "", false, fmt.Errorf("Error parsing partition filter: %s is not a partitioning column of %s.%s", key, t.DBName, t.Name)

@@ -317,20 +317,44 @@ func (h *handler) partsPs(ctx context.Context, db, table string, vals []string, 
 	if len(vals) > len(t.PartitionKeys) {
 		return nil, nil, badRequest("Incorrect number of partition values. numPartKeys=%d, part_val=%v", len(t.PartitionKeys), vals)
 	}
-	all, err := h.cat.ListPartitions(ctx, t.DBName, t.Name, 0)
+	out, err := h.partitionsWhere(ctx, t, max, func(have []string) (bool, error) { return matchPs(have, vals), nil })
+	return t, out, err
+}
+
+// partitionsWhere returns the table's partitions whose values satisfy
+// keep, in name order, at most max (< 0: all). It filters on the partition
+// names (one cheap query) and reads only the matching partitions.
+func (h *handler) partitionsWhere(ctx context.Context, t *catalog.Table, max int16, keep func(vals []string) (bool, error)) ([]*catalog.Partition, error) {
+	names, err := h.cat.ListPartitionNames(ctx, t.DBName, t.Name, 0)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	out := []*catalog.Partition{}
-	for _, p := range all {
+	for _, name := range names {
 		if max >= 0 && len(out) >= int(max) {
 			break
 		}
-		if matchPs(p.Values, vals) {
-			out = append(out, p)
+		_, vals, err := catalog.ParsePartName(name)
+		if err != nil {
+			return nil, err
 		}
+		ok, err := keep(vals)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		p, err := h.cat.GetPartition(ctx, t.DBName, t.Name, vals)
+		if errors.Is(err, catalog.ErrNotFound) {
+			continue // dropped meanwhile
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
 	}
-	return t, out, nil
+	return out, nil
 }
 
 func matchPs(have, want []string) bool {
@@ -418,27 +442,22 @@ func (h *handler) partsByFilter(ctx context.Context, db, table, filter string, m
 			return nil, badRequest("%v", err)
 		}
 	}
-	all, err := h.cat.ListPartitions(ctx, t.DBName, t.Name, 0)
+	var ps []*catalog.Partition
+	if e == nil {
+		ps, err = h.cat.ListPartitions(ctx, t.DBName, t.Name, maxArg(max))
+	} else {
+		ps, err = h.partitionsWhere(ctx, t, max, func(vals []string) (bool, error) {
+			ok, err := evalFilter(e, partitionLookup(t, vals))
+			if err != nil {
+				return false, badRequest("%v", err)
+			}
+			return ok, nil
+		})
+	}
 	if err != nil {
 		return nil, err
 	}
-	out := []*hm.Partition{}
-	for _, p := range all {
-		if max >= 0 && len(out) >= int(max) {
-			break
-		}
-		if e != nil {
-			ok, err := evalFilter(e, partitionLookup(t, p))
-			if err != nil {
-				return nil, badRequest("%v", err)
-			}
-			if !ok {
-				continue
-			}
-		}
-		out = append(out, partToThrift(p))
-	}
-	return out, nil
+	return partsToThrift(ps), nil
 }
 
 func (h *handler) GetPartitionsByFilter(ctx context.Context, db, table, filter string, max int16) ([]*hm.Partition, error) {

@@ -174,6 +174,10 @@ func TestConcurrentClientsKeepCatalogConsistent(t *testing.T) {
 			}
 		}
 		t.Logf("%d operations by 64 clients in %v", st.ops, soakDuration(t))
+		for _, m := range ts.stats.Methods() {
+			ms := ts.stats.Method(m)
+			t.Logf("%-30s n=%d avg=%v max=%v", m, ms.Requests, ms.Total/time.Duration(ms.Requests), ms.Max)
+		}
 	})
 }
 

@@ -26,8 +26,8 @@ func callMessage(method string, n int) []byte {
 	w32(0x80010001) // version 1, CALL
 	w32(uint32(len(method)))
 	b.WriteString(method)
-	w32(1) // seq
-	b.WriteByte(11)  // STRING
+	w32(1)          // seq
+	b.WriteByte(11) // STRING
 	binary.Write(&b, binary.BigEndian, int16(1))
 	w32(uint32(n))
 	return b.Bytes() // the caller sends the n bytes and the STOP

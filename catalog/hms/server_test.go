@@ -332,3 +332,18 @@ func TestPartitionsByFilterReq(t *testing.T) {
 		t.Errorf("missing table: want NoSuchObjectException, got %+v", res)
 	}
 }
+
+// TestStorageIsUntouchedWithoutManageStorage: with ManageStorage off the
+// server creates and deletes no directories.
+func TestStorageIsUntouchedWithoutManageStorage(t *testing.T) {
+	ts := startServer(t, backends()[0], ServerOptions{})
+	c := dialRaw(t, ts.addr, false, false)
+	ctx := context.Background()
+	must(t, c.CreateDatabase(ctx, &hm.Database{Name: "d"}))
+	must(t, c.CreateTable(ctx, tableSpec("d", "t")))
+	entries, err := os.ReadDir(ts.whDir)
+	must(t, err)
+	if len(entries) != 0 {
+		t.Errorf("warehouse has %d entries, want none", len(entries))
+	}
+}

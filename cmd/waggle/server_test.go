@@ -322,8 +322,7 @@ func TestAWSCLISeedJob(t *testing.T) {
 
 	// A long job, cancelled while it runs: CANCELLED within seconds.
 	long := filepath.Join(t.TempDir(), "long.sql")
-	os.WriteFile(long, []byte("select sum(a.p * b.q) from (select posexplode(split(space(200000), ' ')) as (p, v)) a\n"+
-		"cross join (select posexplode(split(space(200000), ' ')) as (q, w)) b;\n"), 0o644)
+	os.WriteFile(long, []byte(longSQL), 0o644)
 	aws.run(t, "s3", "cp", "--endpoint-url", s3ep, long, "s3://seed-bucket/app_code/job/long.sql")
 	out = aws.run(t, "emr-containers", "start-job-run", "--endpoint-url", ep, "--virtual-cluster-id", vc.ID, "--name", "long",
 		"--execution-role-arn", EMR_ROLE_ARN, "--release-label", "emr-6.8.0-latest",
@@ -370,3 +369,9 @@ func TestAWSCLISeedJob(t *testing.T) {
 		t.Fatalf("jar entry point: %v %s", err, errOut)
 	}
 }
+
+// longSQL runs for about a minute (a 4·10^8-row cross join).
+const longSQL = `select sum(a.p * b.q)
+from (select p from (select 1 as x) t lateral view posexplode(split(repeat('a ', 20000), ' ')) e as p, v) a
+cross join (select p as q from (select 1 as x) t lateral view posexplode(split(repeat('a ', 20000), ' ')) e as p, v) b;
+`

@@ -51,7 +51,7 @@ func csvReadSQL(spec Spec, files []string) (string, error) {
 		items[i] = fmt.Sprintf("c%d AS %s", i, duckdbsql.Ident(colName(c)))
 	}
 	return fmt.Sprintf("SELECT %s FROM read_csv(%s, delim=%s, quote=%s, escape=%s, columns={%s}, nullstr=%s, "+
-		"header=false, auto_detect=false, comment='', strict_mode=false, null_padding=true, max_line_size=268435456%s)",
+		"header=false, auto_detect=false, comment='', strict_mode=false, null_padding=true, max_line_size="+maxLineSize+", buffer_size="+bufferSize+"%s)",
 		strings.Join(items, ", "), quoteList(files), duckdbsql.String(sep), duckdbsql.String(quote), duckdbsql.String(escape),
 		strings.Join(decl, ", "), duckdbsql.String(noNull), skipOpt(header)), nil
 }

@@ -87,9 +87,17 @@ func (tp *textParams) modeFor(f fileFacts) textMode {
 
 // csvCommon are the read_csv options that turn off everything CSV-specific: no quoting, no escaping, no
 // comments, no sniffing, no header, every value VARCHAR, rows with missing fields padded with NULL,
-// extra fields ignored, lines of any length up to 256 MB.
+// extra fields ignored, lines up to maxLineSize.
 const csvCommon = "header=false, auto_detect=false, quote='', escape='', comment='', strict_mode=false, " +
-	"new_line='\\n', null_padding=true, max_line_size=268435456"
+	"new_line='\\n', null_padding=true, max_line_size=" + maxLineSize + ", buffer_size=" + bufferSize
+
+// maxLineSize is the longest text line read_csv accepts (16 MiB); bufferSize is its read buffer (32 MiB,
+// DuckDB's default size). DuckDB would otherwise size the buffer at 16× the line limit, so a large limit
+// makes every text scan reserve gigabytes and fail under a job's memory limit.
+const (
+	maxLineSize = "16777216"
+	bufferSize  = "33554432"
+)
 
 // textReadSQL builds the SELECT for a LazySimpleSerDe table. See ReadSQL.
 func textReadSQL(spec Spec, files []string) (string, error) {

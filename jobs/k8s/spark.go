@@ -24,12 +24,12 @@ const (
 // Spark has a switch for them, and the cluster's metastore.
 func sparkDefaultsConf(opts BuildOptions) map[string]string {
 	return map[string]string{
-		"spark.hive.metastore.uris":          opts.MetastoreURIs,
-		"spark.sql.catalogImplementation":    "hive",
-		"spark.sql.ansi.enabled":             "false",
-		"spark.sql.storeAssignmentPolicy":    "LEGACY",
-		"spark.sql.legacy.timeParserPolicy":  "LEGACY",
-		"spark.sql.hive.convertMetastoreOrc": "false",
+		"spark.hive.metastore.uris":                     opts.MetastoreURIs,
+		"spark.sql.catalogImplementation":               "hive",
+		"spark.sql.ansi.enabled":                        "false",
+		"spark.sql.storeAssignmentPolicy":               "LEGACY",
+		"spark.sql.legacy.timeParserPolicy":             "LEGACY",
+		"spark.sql.hive.convertMetastoreOrc":            "false",
 		"spark.kubernetes.executor.deleteOnTermination": "true",
 	}
 }
@@ -53,18 +53,18 @@ func sparkPod(spec jobs.AttemptSpec, t Target, opts BuildOptions, name, scriptNa
 	}
 	// What the runner decides (after the job's settings): placement, identity, the driver's address.
 	forced := map[string]string{
-		"spark.kubernetes.namespace":                                t.Namespace,
-		"spark.kubernetes.driver.pod.name":                          "$(" + podNameEnv + ")",
-		"spark.driver.host":                                         "$(" + sparkDriverIP + ")",
-		"spark.driver.bindAddress":                                  "0.0.0.0",
-		"spark.driver.port":                                         strconv.Itoa(sparkDriverPort),
-		"spark.driver.blockManager.port":                            strconv.Itoa(sparkBlockManagerPort),
-		"spark.kubernetes.executor.podNamePrefix":                   name,
-		"spark.kubernetes.executor.label." + LabelManagedBy:         ManagedByWaggle,
-		"spark.kubernetes.executor.label." + LabelJobID:             spec.JobID,
-		"spark.kubernetes.executor.label." + LabelAttempt:           strconv.Itoa(spec.Number),
-		"spark.kubernetes.executor.label." + LabelEngine:            EngineSpark,
-		"spark.kubernetes.executor.label.spark-role":                "executor",
+		"spark.kubernetes.namespace":                        t.Namespace,
+		"spark.kubernetes.driver.pod.name":                  "$(" + podNameEnv + ")",
+		"spark.driver.host":                                 "$(" + sparkDriverIP + ")",
+		"spark.driver.bindAddress":                          "0.0.0.0",
+		"spark.driver.port":                                 strconv.Itoa(sparkDriverPort),
+		"spark.driver.blockManager.port":                    strconv.Itoa(sparkBlockManagerPort),
+		"spark.kubernetes.executor.podNamePrefix":           name,
+		"spark.kubernetes.executor.label." + LabelManagedBy: ManagedByWaggle,
+		"spark.kubernetes.executor.label." + LabelJobID:     spec.JobID,
+		"spark.kubernetes.executor.label." + LabelAttempt:   strconv.Itoa(spec.Number),
+		"spark.kubernetes.executor.label." + LabelEngine:    EngineSpark,
+		"spark.kubernetes.executor.label.spark-role":        "executor",
 	}
 	if _, ok := conf[keySparkImage]; !ok {
 		forced[keySparkImage] = image
@@ -307,7 +307,16 @@ func (p *SparkSQLParser) locate(text string) (line, col int) {
 	if p.Script == "" || text == "" {
 		return 0, 0
 	}
-	first := strings.TrimSpace(strings.SplitN(text, "\n", 2)[0])
+	first := ""
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "--") {
+			first = l
+			break
+		}
+	}
+	if first == "" {
+		return 0, 0
+	}
 	i := strings.Index(p.Script[p.cursor:], first)
 	if i < 0 {
 		return 0, 0

@@ -1,0 +1,4 @@
+USE hiveonspark;
+SELECT key, value FROM testtable LIMIT 2;
+SELECT * FROM no_such_table;
+SELECT 1;

@@ -1,0 +1,2 @@
+SELECT count(*) FROM big;
+SELECT * FROM big ORDER BY 1;
