@@ -488,3 +488,7 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// AuthCode exposes the wire error (code, message, HTTP status) to servers that map authentication
+// failures without importing this package (api.AuthCoder).
+func (e *Error) AuthCode() (code, message string, status int) { return e.Code, e.Message, e.HTTPStatus }

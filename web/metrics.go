@@ -156,9 +156,9 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.queue, prometheus.GaugeValue, float64(counts[jobs.StatePending]+counts[jobs.StateSubmitted]))
 }
 
-// serviceCounter counts job runs by listing every virtual cluster's runs, one state at a time. It reads
+// ServiceCounter counts job runs by listing every virtual cluster's runs, one state at a time. It reads
 // every run of the server; fine for thousands, a COUNT query in package jobs is the better long-term answer.
-func serviceCounter(svc *jobs.Service) StateCounter {
+func ServiceCounter(svc *jobs.Service) StateCounter {
 	return func(ctx context.Context) (map[string]int, error) {
 		vcs, err := allVirtualClusters(ctx, svc)
 		if err != nil {

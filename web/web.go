@@ -80,7 +80,7 @@ func New(opts Options) (*Server, error) {
 		opts.Now = time.Now
 	}
 	if opts.Metrics == nil {
-		opts.Metrics = NewMetrics(serviceCounter(opts.Jobs), opts.Logger)
+		opts.Metrics = NewMetrics(ServiceCounter(opts.Jobs), opts.Logger)
 	}
 	pages, err := parseTemplates()
 	if err != nil {

@@ -16,8 +16,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/waggle-dev/waggle/api"
+	"github.com/waggle-dev/waggle/catalog/hms"
 	"github.com/waggle-dev/waggle/config"
 	"github.com/waggle-dev/waggle/jobs"
+	"github.com/waggle-dev/waggle/sigv4"
+	"github.com/waggle-dev/waggle/storage"
+	"github.com/waggle-dev/waggle/web"
 )
 
 // Server configuration keys (set with --hiveconf/--conf or hive-site.xml).
@@ -35,6 +39,9 @@ type serverFlags struct {
 	conf          []string
 	maxConcurrent int
 	insecure      bool
+	users         string
+	region        string
+	metastorePort int
 }
 
 func newServerCmd() *cobra.Command {
@@ -58,8 +65,20 @@ the warehouse, fs.s3a.*, spark.driver.memory); a job's configurationOverrides an
 	fl.StringArrayVar(&f.conf, "conf", nil, "Spark-style setting for every job (k=v, repeatable)")
 	fl.IntVar(&f.maxConcurrent, "max-concurrent", 0, "job attempts running at once (default: number of CPUs)")
 	fl.BoolVar(&f.insecure, "insecure-no-auth", false, "accept unauthenticated requests (loopback only, for development)")
+	fl.StringVar(&f.users, "users", "", "API credentials file for SigV4 verification: lines `ACCESS_KEY_ID SECRET [identity]` (also WAGGLE_API_ACCESS_KEY_ID / WAGGLE_API_SECRET_ACCESS_KEY / WAGGLE_API_IDENTITY)")
+	fl.StringVar(&f.region, "region", "", "accept only requests signed for this region (default: any)")
+	fl.IntVar(&f.metastorePort, "metastore-port", 9083, "serve the Hive Metastore Thrift API on this port (0: a free port, -1: off)")
 	return cmd
 }
+
+// hmsMetrics feeds HMS call latencies into the server's Prometheus metrics.
+type hmsMetrics struct{ m *web.Metrics }
+
+func (h hmsMetrics) ObserveCall(method string, outcome hms.Outcome, d time.Duration) {
+	h.m.ObserveHMSCall(method, string(outcome), d)
+}
+
+func (h hmsMetrics) ObserveConn(event string) {}
 
 func runServer(ctx context.Context, f *serverFlags) error {
 	var cli [][2]string
@@ -81,6 +100,7 @@ func runServer(ctx context.Context, f *serverFlags) error {
 			bind = "127.0.0.1"
 		}
 	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	var auth api.Authenticator
 	if f.insecure {
 		ip := net.ParseIP(bind)
@@ -88,7 +108,24 @@ func runServer(ctx context.Context, f *serverFlags) error {
 			return &exitError{code: 2, err: fmt.Errorf("--insecure-no-auth needs a loopback --bind address, not %s", bind)}
 		}
 	} else {
-		return &exitError{code: 2, err: errors.New("no request authentication is configured yet (SigV4 verification comes with package sigv4); use --insecure-no-auth on loopback for development")}
+		creds, err := sigv4.CredentialsFromEnv()
+		if err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		if f.users != "" {
+			fileCreds, warning, err := sigv4.LoadCredentials(f.users)
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			if warning != "" {
+				log.Warn(warning)
+			}
+			creds = append(creds, fileCreds...)
+		}
+		if len(creds) == 0 {
+			return &exitError{code: 2, err: errors.New("no API credentials: give --users FILE or WAGGLE_API_ACCESS_KEY_ID/WAGGLE_API_SECRET_ACCESS_KEY (requests are verified with AWS SigV4), or --insecure-no-auth on loopback for development")}
+		}
+		auth = sigv4.NewVerifier(creds, sigv4.Options{Region: f.region})
 	}
 	dataDir := f.dataDir
 	if dataDir == "" {
@@ -117,7 +154,6 @@ func runServer(ctx context.Context, f *serverFlags) error {
 			return err
 		}
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	svc, err := jobs.Open(ctx, jobs.Config{
 		DataDir: dataDir, Conf: conf, LocalRoots: roots, MaxConcurrent: f.maxConcurrent,
 		Region: conf[keyServerRegion], Account: conf[keyServerAccount],
@@ -130,12 +166,46 @@ func runServer(ctx context.Context, f *serverFlags) error {
 		svc.Close(context.Background())
 		return &exitError{code: 1, err: err}
 	}
+	// The catalog the UI shows and the HMS service serves: the metastore database jobs use too.
+	store, err := openSQLStore(ctx, conf)
+	if err != nil {
+		svc.Close(context.Background())
+		return &exitError{code: 1, err: err}
+	}
+	defer store.Close()
+	metrics := web.NewMetrics(web.ServiceCounter(svc), log)
+	ui, err := web.New(web.Options{Jobs: svc, Catalog: store, Logger: log, Metrics: metrics})
+	if err != nil {
+		svc.Close(context.Background())
+		return &exitError{code: 1, err: err}
+	}
+	var metastore *hms.Server
+	if f.metastorePort >= 0 {
+		st, err := storage.New(conf)
+		if err != nil {
+			svc.Close(context.Background())
+			return &exitError{code: 1, err: err}
+		}
+		ml, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(f.metastorePort)))
+		if err != nil {
+			svc.Close(context.Background())
+			return &exitError{code: 1, err: fmt.Errorf("metastore port: %w", err)}
+		}
+		metastore = hms.NewServer(store, st, hms.ServerOptions{Logger: log, ManageStorage: true, Conf: conf, Metrics: hmsMetrics{metrics}})
+		go func() { _ = metastore.Serve(ctx, ml) }()
+		log.Info("hive metastore listening", "addr", ml.Addr().String())
+		fmt.Fprintf(os.Stderr, "waggle metastore: serving thrift://%s\n", ml.Addr())
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(f.port)))
 	if err != nil {
 		svc.Close(context.Background())
 		return &exitError{code: 1, err: err}
 	}
-	srv := &http.Server{Handler: api.New(svc, auth, log), ReadHeaderTimeout: 10 * time.Second}
+	mux := http.NewServeMux()
+	ui.Register(mux)
+	mux.Handle("/", api.New(svc, auth, log))
+	// No WriteTimeout: the UI streams live job updates over long-lived responses.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	log.Info("waggle server listening", "addr", ln.Addr().String(), "data_dir", dataDir, "auth", auth != nil)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -146,6 +216,9 @@ func runServer(ctx context.Context, f *serverFlags) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(sctx)
+	if metastore != nil {
+		_ = metastore.Shutdown(sctx)
+	}
 	if cerr := svc.Close(sctx); cerr != nil {
 		log.Warn("stop job service", "err", cerr)
 	}

@@ -54,7 +54,7 @@ func (s *testServer) start(t *testing.T) {
 	t.Helper()
 	s.URL = fmt.Sprintf("http://127.0.0.1:%d", s.port)
 	s.log = &bytes.Buffer{}
-	s.cmd = exec.Command(waggleBin, append([]string{"server", "--insecure-no-auth", "--port", fmt.Sprint(s.port)}, s.args...)...)
+	s.cmd = exec.Command(waggleBin, append([]string{"server", "--insecure-no-auth", "--port", fmt.Sprint(s.port), "--metastore-port", "0"}, s.args...)...)
 	s.cmd.Env = append(os.Environ(), "WAGGLE_HOME="+s.home)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {

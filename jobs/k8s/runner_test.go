@@ -524,5 +524,5 @@ func TestNamespaceNotAllowed(t *testing.T) {
 
 func ExampleServiceAccountName() {
 	fmt.Println(ServiceAccountName("arn:aws:iam::123456789012:role/emr-eks-example-job-execution"))
-	// Output: waggle-emr-eks-example-job-execution-8f0d7c44
+	// Output: waggle-emr-eks-example-job-execution-20ae4b26
 }
