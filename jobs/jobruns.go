@@ -530,6 +530,9 @@ func (s *Service) execute(ctx context.Context, j *JobRun, n int) result {
 		if err := putStatement(context.WithoutCancel(ctx), s.db, j.ID, st); err != nil {
 			s.log.Warn("store statement", "job", j.ID, "err", err)
 		}
+		if s.cfg.Metrics != nil && e.Type == jobevent.TypeStatement {
+			s.cfg.Metrics.ObserveStatement(e.Status, time.Duration(e.DurationMs)*time.Millisecond)
+		}
 	})
 	s.uploadLogs(context.WithoutCancel(ctx), j, spec, p)
 	if rerr != nil {
@@ -606,6 +609,13 @@ func lastLine(tail string) string {
 
 // finish records an attempt's outcome: terminal state, or the next attempt queued when the policy allows.
 func (s *Service) finish(ctx context.Context, jobID string, n int, started time.Time, r result, cancelled bool) error {
+	if s.cfg.Metrics != nil {
+		state := r.state
+		if cancelled {
+			state = StateCancelled
+		}
+		s.cfg.Metrics.ObserveJob(state, time.Since(started))
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var j JobRun
 		qa, ok, err := getResource(ctx, tx, kindJob, jobID, &j)

@@ -40,6 +40,14 @@ type Config struct {
 	// Runner runs attempts (default: a LocalRunner on this executable).
 	Runner Runner
 	Logger *slog.Logger
+	// Metrics, if set, observes finished attempts and statements (the server's Prometheus metrics).
+	Metrics Observer
+}
+
+// Observer receives durations of finished job attempts (by final state) and statements (by status).
+type Observer interface {
+	ObserveJob(state string, d time.Duration)
+	ObserveStatement(status string, d time.Duration)
 }
 
 // Service is the job service: the operations of the emr-containers API plus Waggle's extensions.

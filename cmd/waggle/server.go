@@ -154,10 +154,13 @@ func runServer(ctx context.Context, f *serverFlags) error {
 			return err
 		}
 	}
-	svc, err := jobs.Open(ctx, jobs.Config{
+	// Metrics first (the job service reports into them); their jobs-by-state gauge reads the service.
+	var svc *jobs.Service
+	metrics := web.NewMetrics(func(ctx context.Context) (map[string]int, error) { return web.ServiceCounter(svc)(ctx) }, log)
+	svc, err = jobs.Open(ctx, jobs.Config{
 		DataDir: dataDir, Conf: conf, LocalRoots: roots, MaxConcurrent: f.maxConcurrent,
 		Region: conf[keyServerRegion], Account: conf[keyServerAccount],
-		Runner: &jobs.LocalRunner{Executable: exe, Logger: log}, Logger: log,
+		Runner: &jobs.LocalRunner{Executable: exe, Logger: log}, Logger: log, Metrics: metrics,
 	})
 	if err != nil {
 		return &exitError{code: 1, err: err}
@@ -173,7 +176,6 @@ func runServer(ctx context.Context, f *serverFlags) error {
 		return &exitError{code: 1, err: err}
 	}
 	defer store.Close()
-	metrics := web.NewMetrics(web.ServiceCounter(svc), log)
 	ui, err := web.New(web.Options{Jobs: svc, Catalog: store, Logger: log, Metrics: metrics})
 	if err != nil {
 		svc.Close(context.Background())

@@ -99,21 +99,21 @@ func toYAML(t *testing.T, objs ...any) []byte {
 
 func seedSpec(engine string) jobs.AttemptSpec {
 	conf := map[string]string{
-		KeyNamespace:                  "emr",
-		KeyVirtualCluster:             "wuenyscuofnz53vy5m39g2n10",
-		KeyExecutionRoleArn:           "arn:aws:iam::123456789012:role/emr-eks-example-job-execution",
-		"hive.metastore.uris":         "thrift://hive-metastore:9083",
+		KeyNamespace:                   "emr",
+		KeyVirtualCluster:              "wuenyscuofnz53vy5m39g2n10",
+		KeyExecutionRoleArn:            "arn:aws:iam::123456789012:role/emr-eks-example-job-execution",
+		"hive.metastore.uris":          "thrift://hive-metastore:9083",
 		"hive.metastore.warehouse.dir": "s3://my-bucket/warehouse/",
-		"fs.s3a.endpoint.region":      "us-east-1",
-		"fs.s3a.access.key":           "AKIAEXAMPLE",
-		"fs.s3a.secret.key":           "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-		"spark.driver.memory":         "2g",
-		"spark.driver.cores":          "2",
-		"spark.executor.memory":       "4G",
-		"spark.executor.cores":        "2",
-		"waggle.memory.limit":         "1536MB",
-		"waggle.home":                 "/var/lib/waggle",
-		jobs.KeyLocalRoots:            "/var/lib/waggle/server/jobs/x/work",
+		"fs.s3a.endpoint.region":       "us-east-1",
+		"fs.s3a.access.key":            "AKIAEXAMPLE",
+		"fs.s3a.secret.key":            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		"spark.driver.memory":          "2g",
+		"spark.driver.cores":           "2",
+		"spark.executor.memory":        "4G",
+		"spark.executor.cores":         "2",
+		"waggle.memory.limit":          "1536MB",
+		"waggle.home":                  "/var/lib/waggle",
+		jobs.KeyLocalRoots:             "/var/lib/waggle/server/jobs/x/work",
 	}
 	if engine != "" {
 		conf[KeyEngine] = engine
@@ -184,11 +184,11 @@ func TestGoldenSparkDriver(t *testing.T) {
 func TestBuildRejects(t *testing.T) {
 	spec := seedSpec("")
 	for name, mutate := range map[string]func(*jobs.AttemptSpec, *Target){
-		"unknown engine":       func(s *jobs.AttemptSpec, _ *Target) { s.Conf[KeyEngine] = "presto" },
-		"no namespace":         func(_ *jobs.AttemptSpec, t *Target) { t.Namespace = "" },
-		"bad cores":            func(s *jobs.AttemptSpec, _ *Target) { s.Conf["spark.driver.cores"] = "two" },
-		"multi-line secret":    func(s *jobs.AttemptSpec, _ *Target) { s.Conf["db.password"] = "a\nb" },
-		"bad deadline":         func(s *jobs.AttemptSpec, _ *Target) { s.Conf[KeyActiveDeadline] = "-1" },
+		"unknown engine":    func(s *jobs.AttemptSpec, _ *Target) { s.Conf[KeyEngine] = "presto" },
+		"no namespace":      func(_ *jobs.AttemptSpec, t *Target) { t.Namespace = "" },
+		"bad cores":         func(s *jobs.AttemptSpec, _ *Target) { s.Conf["spark.driver.cores"] = "two" },
+		"multi-line secret": func(s *jobs.AttemptSpec, _ *Target) { s.Conf["db.password"] = "a\nb" },
+		"bad deadline":      func(s *jobs.AttemptSpec, _ *Target) { s.Conf[KeyActiveDeadline] = "-1" },
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := seedSpec("")
@@ -253,5 +253,17 @@ func TestSparkParserGolden(t *testing.T) {
 			data, _ := json.MarshalIndent(r, "", "  ")
 			golden(t, "spark-"+name+".json", append(data, '\n'))
 		})
+	}
+}
+
+func TestConfigFromConf(t *testing.T) {
+	cfg, err := ConfigFromConf(map[string]string{KeyImage: "w:1", KeyNamespaces: "emr, analytics", KeyTTLSeconds: "600"})
+	if err != nil || cfg.Image != "w:1" || len(cfg.Namespaces) != 2 || cfg.Namespaces[1] != "analytics" || cfg.TTLAfterFinished != 10*time.Minute {
+		t.Fatalf("%+v %v", cfg, err)
+	}
+	for _, bad := range []map[string]string{{}, {KeyImage: "w", KeyNamespaces: "Bad_NS"}, {KeyImage: "w", KeyMaxDeadline: "x"}} {
+		if _, err := ConfigFromConf(bad); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
 	}
 }

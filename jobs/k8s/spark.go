@@ -188,6 +188,7 @@ type SparkSQLParser struct {
 	cursor  int // offset in Script after the last located statement
 	failed  int // 1-based index of the first failed statement
 	started time.Time
+	stmts   []scriptStatement
 }
 
 // Line consumes one line (without its newline); at is when it was written (zero: unknown). It returns the
@@ -257,6 +258,18 @@ func (p *SparkSQLParser) finish(at time.Time, m []string, ok bool) *jobevent.Eve
 		echo = echo[:len(echo)-int(rows)]
 	}
 	text := strings.TrimSpace(strings.Join(echo, "\n"))
+	line, col := 0, 0
+	if text != "" {
+		line, col = p.locate(text)
+	} else if p.Script != "" {
+		// No echo (spark-submit may take -v as its own --verbose): the script's own statement, in order.
+		if p.stmts == nil {
+			p.stmts = splitStatements(p.Script)
+		}
+		if p.index < len(p.stmts) {
+			text, line, col = p.stmts[p.index].text, p.stmts[p.index].line, p.stmts[p.index].col
+		}
+	}
 	e := &jobevent.Event{Type: jobevent.TypeStatement, Index: p.index, File: p.File, Text: text,
 		Kind: kindOf(text), Status: jobevent.StatusCompleted, Rows: rows, DurationMs: dur.Milliseconds()}
 	if !ok || len(p.errs) > 0 {
@@ -281,7 +294,7 @@ func (p *SparkSQLParser) finish(at time.Time, m []string, ok bool) *jobevent.Eve
 			e.DurationMs = e.End.Sub(e.Start).Milliseconds()
 		}
 	}
-	e.Line, e.Col = p.locate(text)
+	e.Line, e.Col = line, col
 	p.index++
 	p.block, p.errs, p.started = nil, nil, time.Time{}
 	return e
@@ -397,4 +410,64 @@ func errorKind(msg string) string {
 // sparkOutcomeNote describes an ended Spark attempt for the stderr log.
 func sparkOutcomeNote(p *SparkSQLParser, exit int32) string {
 	return fmt.Sprintf("spark-sql exited with code %d after %d statement(s)", exit, p.Statements())
+}
+
+type scriptStatement struct {
+	text      string
+	line, col int
+}
+
+// splitStatements splits a script at semicolons outside quotes, backticks and comments, the way the Spark
+// SQL CLI does, dropping statements that hold only comments.
+func splitStatements(script string) []scriptStatement {
+	var out []scriptStatement
+	start := 0
+	var quote byte
+	emit := func(end int) {
+		text := strings.TrimSpace(script[start:end])
+		code := ""
+		for _, l := range strings.Split(text, "\n") {
+			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
+				code = t
+				break
+			}
+		}
+		if code != "" {
+			// The statement starts at its first line of code.
+			off := start + strings.Index(script[start:end], code)
+			l := strings.Count(script[:off], "\n") + 1
+			c := off - (strings.LastIndex(script[:off], "\n") + 1) + 1
+			out = append(out, scriptStatement{text: text, line: l, col: c})
+		}
+	}
+	for i := 0; i < len(script); i++ {
+		ch := script[i]
+		switch {
+		case quote != 0:
+			if ch == '\\' && quote != '`' {
+				i++
+			} else if ch == quote {
+				quote = 0
+			}
+		case ch == '\'' || ch == '"' || ch == '`':
+			quote = ch
+		case ch == '-' && i+1 < len(script) && script[i+1] == '-':
+			for i < len(script) && script[i] != '\n' {
+				i++
+			}
+		case ch == '/' && i+1 < len(script) && script[i+1] == '*':
+			if j := strings.Index(script[i+2:], "*/"); j >= 0 {
+				i += j + 3
+			} else {
+				i = len(script)
+			}
+		case ch == ';':
+			emit(i)
+			start = i + 1
+		}
+	}
+	if start < len(script) {
+		emit(len(script))
+	}
+	return out
 }
