@@ -497,7 +497,7 @@ func (w *writer) sweep(ctx context.Context, d *stagedDir) {
 // stage writes the rows of query (already conformed to the data columns) into d's staging directory.
 func (w *writer) stage(ctx context.Context, query string, d *stagedDir, sd *catalog.StorageDescriptor) error {
 	x, s := w.x, w.x.s
-	spec, err := tableSpec(w.t, sd, w.data)
+	spec, err := tableSpec(w.t, sd, w.data, nil)
 	if err != nil {
 		return x.errorf(KindUnsupported, nil, "%v", err)
 	}

@@ -59,12 +59,13 @@ func (r resolver) ResolveTable(ctx context.Context, db, name string) (*translate
 }
 
 // tableSpec converts catalog metadata to the table format description.
-func tableSpec(t *catalog.Table, sd *catalog.StorageDescriptor, data []translate.Column) (tableformat.Spec, error) {
+func tableSpec(t *catalog.Table, sd *catalog.StorageDescriptor, data []translate.Column, facts *tableformat.FactCache) (tableformat.Spec, error) {
 	cols := make([]tableformat.Column, len(data))
 	for i, c := range data {
 		cols[i] = tableformat.Column{Name: c.Name, Type: c.Type}
 	}
 	spec, err := tableformat.SpecFrom(sd.SerDe.SerializationLib, sd.InputFormat, sd.SerDe.Parameters, t.Parameters, cols)
+	spec.Facts = facts
 	var ufe *tableformat.UnsupportedFormatError
 	if errors.As(err, &ufe) {
 		ufe.Table = t.DBName + "." + t.Name
@@ -115,7 +116,7 @@ func (s *Session) dataFiles(ctx context.Context, dir string) ([]string, error) {
 // scanSQL builds the DuckDB query reading table t: its data columns followed by its partition columns.
 func (s *Session) scanSQL(ctx context.Context, t *catalog.Table, data, part []translate.Column, filter string) (string, error) {
 	if len(part) == 0 {
-		spec, err := tableSpec(t, t.SD, data)
+		spec, err := tableSpec(t, t.SD, data, s.facts)
 		if err != nil {
 			return "", err
 		}
@@ -131,7 +132,7 @@ func (s *Session) scanSQL(ctx context.Context, t *catalog.Table, data, part []tr
 	}
 	var selects []string
 	for _, p := range parts {
-		spec, err := tableSpec(t, p.SD, data)
+		spec, err := tableSpec(t, p.SD, data, s.facts)
 		if err != nil {
 			return "", err
 		}

@@ -100,6 +100,8 @@ type Session struct {
 	tempTables map[string]*catalog.Table
 	// depth counts nested `source` commands.
 	depth int
+	// facts remembers text files' scan results (tableformat) for the session.
+	facts *tableformat.FactCache
 }
 
 // NewSession opens a session: an in-memory DuckDB with Hive-compatible settings, the function registry
@@ -119,6 +121,7 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 		stderr:     opts.Stderr,
 		tmp:        opts.TempDir,
 		resources:  map[string][]string{},
+		facts:      tableformat.NewFactCache(),
 		tempTables: map[string]*catalog.Table{},
 	}
 	for k, v := range opts.Conf {

@@ -52,6 +52,7 @@ type Spec struct {
 	Columns     []Column          // data columns in table order (not partition columns)
 	SerDeParams map[string]string // field.delim, colelction.delim, mapkey.delim, escape.delim, ...
 	TableParams map[string]string // skip.header.line.count, skip.footer.line.count
+	Facts       *FactCache        // optional: remembers text files' scan results across reads
 }
 
 // UnsupportedFormatError reports a table whose storage format cannot be read or written. Callers that know

@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/waggle-dev/waggle/hiveql/types"
 )
@@ -37,6 +38,47 @@ type fileFacts struct {
 
 // scanText reads a file once to find '\r' bytes and empty lines (bytes.IndexByte / bytes.Index are
 // vectorised, so this runs at memory speed).
+// FactCache remembers what scanning a text file found, keyed by path, size and modification time, so a
+// file read by several statements of a session (or several times in one query) is scanned once. The
+// engine keeps one per session (Spec.Facts); nil scans every time. Safe for concurrent use.
+type FactCache struct {
+	mu sync.Mutex
+	m  map[factKey]fileFacts
+}
+
+type factKey struct {
+	path  string
+	size  int64
+	mtime int64
+}
+
+// NewFactCache returns an empty cache.
+func NewFactCache() *FactCache { return &FactCache{m: map[factKey]fileFacts{}} }
+
+func (c *FactCache) scan(path string) (fileFacts, error) {
+	if c == nil {
+		return scanText(path)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return fileFacts{}, err
+	}
+	k := factKey{path, st.Size(), st.ModTime().UnixNano()}
+	c.mu.Lock()
+	f, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return f, nil
+	}
+	if f, err = scanText(path); err != nil {
+		return f, err
+	}
+	c.mu.Lock()
+	c.m[k] = f
+	c.mu.Unlock()
+	return f, nil
+}
+
 func scanText(path string) (fileFacts, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -111,7 +153,7 @@ func textReadSQL(spec Spec, files []string) (string, error) {
 	}
 	var groups []group
 	for _, path := range files {
-		facts, err := scanText(path)
+		facts, err := spec.Facts.scan(path)
 		if err != nil {
 			return "", err
 		}
@@ -285,7 +327,9 @@ func (c *textConv) read(raw string, t *types.Type, level int) (string, error) {
 		return e, nil
 	case types.TinyInt, types.SmallInt, types.Int, types.BigInt:
 		dt := duckdbsql.Type(t)
-		return fmt.Sprintf("CASE WHEN regexp_full_match(%[1]s, '%[2]s') THEN TRY_CAST(%[1]s AS %[3]s) "+
+		// Fast path first: plain digits (the common case) cast directly, without the regexes.
+		return fmt.Sprintf("CASE WHEN %[1]s <> '' AND ltrim(%[1]s, '0123456789') = '' THEN TRY_CAST(%[1]s AS %[3]s) "+
+			"WHEN regexp_full_match(%[1]s, '%[2]s') THEN TRY_CAST(%[1]s AS %[3]s) "+
 			"WHEN regexp_full_match(%[1]s, '%[4]s') THEN TRY_CAST(split_part(%[1]s, '.', 1) AS %[3]s) END",
 			raw, intPattern, dt, intFracPattern), nil
 	case types.Boolean:
