@@ -16,6 +16,7 @@ import (
 
 	"github.com/waggle-dev/waggle/catalog"
 	"github.com/waggle-dev/waggle/catalog/sqlstore"
+	"github.com/waggle-dev/waggle/catalog/sqlstore/storetest"
 	"github.com/waggle-dev/waggle/storage"
 )
 
@@ -27,8 +28,27 @@ type backend struct {
 	open func(t testing.TB, warehouse string) catalog.Catalog
 }
 
+// backends are the metastore databases the HMS suite runs on: SQLite, and fresh databases on the MariaDB
+// and PostgreSQL servers (package storetest).
 func backends() []backend {
-	return []backend{{name: "sqlite", open: openSQLite}}
+	return []backend{
+		{name: "sqlite", open: openSQLite},
+		{name: "mariadb", open: openServer(storetest.NewMySQL)},
+		{name: "postgres", open: openServer(storetest.NewPostgres)},
+	}
+}
+
+func openServer(newDB func(testing.TB) (string, string)) func(t testing.TB, warehouse string) catalog.Catalog {
+	return func(t testing.TB, warehouse string) catalog.Catalog {
+		t.Helper()
+		driver, dsn := newDB(t)
+		s, err := sqlstore.Open(context.Background(), sqlstore.Options{Driver: driver, DSN: dsn, Warehouse: warehouse, MaxOpenConns: 32, MaxIdleConns: 32})
+		if err != nil {
+			t.Fatalf("open %s store: %v", driver, err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
 }
 
 func openSQLite(t testing.TB, warehouse string) catalog.Catalog {

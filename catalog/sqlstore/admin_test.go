@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"github.com/waggle-dev/waggle/catalog/sqlstore/storetest"
+
 	"context"
 	"errors"
 	"os"
@@ -124,9 +126,9 @@ func TestOpenURLOnServers(t *testing.T) {
 			case "sqlite":
 				url = "jdbc:sqlite:" + filepath.Join(t.TempDir(), "sub", "ms.db") // SQLite creates its file
 			case "mariadb":
-				url = "jdbc:mariadb://127.0.0.1:3306/" + randomDBName(t) + "?useSSL=false&serverTimezone=UTC"
+				url = "jdbc:mariadb://127.0.0.1:3306/" + storetest.RandomDBName(t) + "?useSSL=false&serverTimezone=UTC"
 			case "postgres":
-				url = "jdbc:postgresql://127.0.0.1:5432/" + randomDBName(t) + "?sslmode=disable"
+				url = "jdbc:postgresql://127.0.0.1:5432/" + storetest.RandomDBName(t) + "?sslmode=disable"
 			}
 			user := map[string]string{"mariadb": "root", "postgres": "postgres"}[b.name]
 			uo := URLOptions{URL: url, User: user, Password: "", Warehouse: testWarehouse}
