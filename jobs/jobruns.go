@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -286,8 +288,8 @@ func (s *Service) ListJobRuns(ctx context.Context, in ListJobRunsInput) ([]JobRu
 	return out, next, nil
 }
 
-// CancelJobRun cancels a job run: a queued one at once, a running one by stopping its process
-// (CANCEL_PENDING until the process has ended, then CANCELLED).
+// CancelJobRun cancels a job run: a queued one at once, one whose attempt a runner holds (starting,
+// running, or waiting to be re-adopted) by stopping it (CANCEL_PENDING until it has ended, then CANCELLED).
 func (s *Service) CancelJobRun(ctx context.Context, vc, id string) (string, error) {
 	running := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -303,7 +305,15 @@ func (s *Service) CancelJobRun(ctx context.Context, vc, id string) (string, erro
 		case StateRunning:
 			j.State, running = StateCancelPending, true
 		default:
-			j.State, j.FinishedAt, j.StateDetails = StateCancelled, now().Truncate(time.Second), "JobRun CANCELLED successfully."
+			a, ok, err := getAttempt(ctx, tx, id, qa)
+			if err != nil {
+				return internal(err)
+			}
+			if ok && attemptHeld(a.State) {
+				j.State, running = StateCancelPending, true
+			} else {
+				j.State, j.FinishedAt, j.StateDetails = StateCancelled, now().Truncate(time.Second), "JobRun CANCELLED successfully."
+			}
 		}
 		return s.saveJob(ctx, tx, j, qa)
 	})
@@ -311,6 +321,12 @@ func (s *Service) CancelJobRun(ctx context.Context, vc, id string) (string, erro
 		s.signalCancel(id)
 	}
 	return id, err
+}
+
+// attemptHeld reports whether an attempt record in this state belongs to a runner: claimed by a worker
+// (SUBMITTED: its runner is starting it; RUNNING), or waiting to be re-adopted after a restart (PENDING).
+func attemptHeld(state string) bool {
+	return state == StatePending || state == StateSubmitted || state == StateRunning
 }
 
 // signalCancel stops the attempt running here, if any.
@@ -365,28 +381,82 @@ func (s *Service) LogFile(ctx context.Context, vc, id string, attempt int, strea
 
 // ---- recovery ----
 
-// recover settles what a previous server left behind, before the queue starts: attempts that were running
-// when it stopped died with it (children get SIGKILL when the server dies), so their jobs fail — or retry
-// when the policy allows; queued jobs are queued again (the claim in runAttempt makes duplicates harmless).
+// recover settles what a previous server left behind, before the queue starts. An attempt that was held
+// by a runner when the server stopped:
+//   - still exists on its runner's platform (an Adopter, i.e. Kubernetes, lists it as active): it is
+//     re-queued with the same number — the job run goes back to SUBMITTED (a CANCEL_PENDING one stays so
+//     and the re-adopted attempt is stopped) and the runner re-attaches to it;
+//   - was only being started (the job run still SUBMITTED): it is queued again;
+//   - was running: it died with the server (local children get SIGKILL when the server dies), so its job
+//     fails — or retries when the policy allows — and a CANCEL_PENDING one is CANCELLED.
+//
+// Queued jobs are queued again (the claim in runAttempt makes duplicates harmless).
 func (s *Service) recover(ctx context.Context) error {
 	ids, err := jobIDsInStates(ctx, s.db, StateRunning, StateCancelPending, StateSubmitted, StatePending)
 	if err != nil {
 		return fmt.Errorf("jobs: recover: %w", err)
 	}
+	var actives []adopterActive
 	for id := range ids {
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
+		// Ask the runner (outside the transaction: it may call a remote API) whether the attempt lives on.
+		active := false
+		var j JobRun
+		qa, ok, err := getResource(ctx, s.db, kindJob, id, &j)
+		if err != nil {
+			return fmt.Errorf("jobs: recover %s: %w", id, err)
+		}
+		if !ok {
+			continue
+		}
+		a, held, err := getAttempt(ctx, s.db, id, qa)
+		if err != nil {
+			return fmt.Errorf("jobs: recover %s: %w", id, err)
+		}
+		held = held && attemptHeld(a.State)
+		if held || j.State == StateRunning || j.State == StateCancelPending {
+			if ad, ok := s.runnerFor(ctx, s.db, j.VirtualClusterID).(Adopter); ok {
+				m, err := activeOf(ctx, ad, &actives)
+				if err != nil {
+					// Without an answer the attempt can be neither failed (its pod may run) nor re-run.
+					return fmt.Errorf("jobs: recover %s: list the runner's active attempts: %w", id, err)
+				}
+				active = m[id] == qa
+			}
+		}
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			var j JobRun
 			qa, ok, err := getResource(ctx, tx, kindJob, id, &j)
 			if err != nil || !ok {
 				return internal0(err)
 			}
-			switch j.State {
-			case StateSubmitted, StatePending:
-				return s.enqueue(ctx, tx, id, qa)
-			}
-			a, _, err := getAttempt(ctx, tx, id, qa)
+			a, aok, err := getAttempt(ctx, tx, id, qa)
 			if err != nil {
 				return internal(err)
+			}
+			if active {
+				a.Number, a.ID, a.State = qa, attemptID(id, qa), StatePending
+				a.Details = "the server restarted while this attempt ran; re-adopting it"
+				if err := putAttempt(ctx, tx, id, a); err != nil {
+					return internal(err)
+				}
+				if j.State == StateRunning {
+					j.State = StateSubmitted
+				}
+				s.log.Info("job attempt still active after server restart; re-adopting it", "job", id, "attempt", qa, "state", j.State)
+				if err := s.saveJob(ctx, tx, &j, qa); err != nil {
+					return err
+				}
+				return s.enqueue(ctx, tx, id, qa)
+			}
+			switch j.State {
+			case StateSubmitted, StatePending:
+				if aok && attemptHeld(a.State) {
+					// Claimed but not yet running (or no longer on its platform): start it afresh.
+					if err := deleteAttempt(ctx, tx, id, qa); err != nil {
+						return internal(err)
+					}
+				}
+				return s.enqueue(ctx, tx, id, qa)
 			}
 			a.Number, a.ID = qa, attemptID(id, qa)
 			a.State, a.FinishedAt, a.ExitCode = StateFailed, now(), -1
@@ -419,13 +489,59 @@ func (s *Service) recover(ctx context.Context) error {
 	return nil
 }
 
+// adopterActive caches an Adopter's answer during one recovery.
+type adopterActive struct {
+	ad     Adopter
+	active map[string]int
+}
+
+// activeOf asks an Adopter for its active attempts once per recovery.
+func activeOf(ctx context.Context, ad Adopter, cache *[]adopterActive) (map[string]int, error) {
+	comparable := reflect.TypeOf(ad).Comparable()
+	if comparable {
+		for _, c := range *cache {
+			if c.ad == ad {
+				return c.active, nil
+			}
+		}
+	}
+	m, err := ad.Active(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if comparable {
+		*cache = append(*cache, adopterActive{ad, m})
+	}
+	return m, nil
+}
+
+// runnerFor returns the runner of a virtual cluster's jobs.
+func (s *Service) runnerFor(ctx context.Context, q querier, vcID string) Runner {
+	if s.cfg.RunnerFor != nil {
+		var vc VirtualCluster
+		if _, ok, err := getResource(ctx, q, kindVC, vcID, &vc); err == nil && ok {
+			if r := s.cfg.RunnerFor(&vc); r != nil {
+				return r
+			}
+		}
+	}
+	return s.cfg.Runner
+}
+
 // ---- running an attempt ----
+
+// errCancelRequested is the cause of an attempt's context when the user cancelled the job run.
+var errCancelRequested = errors.New("jobs: the job run was cancelled")
 
 // runAttempt is the queue worker: claim the attempt, run it, record the outcome.
 func (s *Service) runAttempt(ctx context.Context, jobID string, n int) error {
-	actx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	ra := &runningAttempt{cancel: cancel}
+	// The attempt's context: a user cancellation and the server stopping end it with different causes, so
+	// a runner can tell "stop the attempt" from "leave it running" (ErrServerStopping).
+	actx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer cancel(nil)
+	stopping := context.AfterFunc(ctx, func() { cancel(ErrServerStopping) })
+	defer stopping()
+	ra := &runningAttempt{cancel: func() { cancel(errCancelRequested) }}
 	s.mu.Lock()
 	s.running[jobID] = ra
 	s.mu.Unlock()
@@ -437,35 +553,55 @@ func (s *Service) runAttempt(ctx context.Context, jobID string, n int) error {
 		s.mu.Unlock()
 	}()
 
-	// Claim: only the queue job of the attempt the job run is waiting for starts it, once.
+	// Claim: only the queue job of the attempt the job run is waiting for starts it, once. The job run
+	// stays SUBMITTED (the attempt record says a worker holds it) until the runner reports RUNNING.
 	var j JobRun
-	claimed := false
+	claimed, readopt := false, false
 	started := now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		qa, ok, err := getResource(ctx, tx, kindJob, jobID, &j)
-		if err != nil || !ok || j.State != StateSubmitted || qa != n {
+		if err != nil || !ok || qa != n {
 			return internal0(err)
 		}
-		j.State, claimed = StateRunning, true
+		a, aok, err := getAttempt(ctx, tx, jobID, n)
+		if err != nil {
+			return internal(err)
+		}
+		readopt = aok && a.State == StatePending
+		switch {
+		case aok && !readopt: // held by a worker already, or over
+			return nil
+		case j.State == StateSubmitted:
+		case j.State == StateCancelPending && readopt: // cancelled while waiting to be re-adopted: adopt it to stop it
+		default:
+			return nil
+		}
+		claimed = true
+		if readopt && !a.StartedAt.IsZero() {
+			started = a.StartedAt
+		}
 		if j.RetryPolicyConfiguration != nil {
 			j.RetryPolicyExecution = &RetryPolicyExecution{CurrentAttemptCount: n}
+			if err := s.saveJob(ctx, tx, &j, n); err != nil {
+				return err
+			}
 		}
-		if err := s.saveJob(ctx, tx, &j, n); err != nil {
-			return err
-		}
-		return internal0(putAttempt(ctx, tx, jobID, Attempt{Number: n, ID: attemptID(jobID, n), State: StateRunning, StartedAt: started}))
+		return internal0(putAttempt(ctx, tx, jobID, Attempt{Number: n, ID: attemptID(jobID, n), State: StateSubmitted, StartedAt: started, Details: a.Details}))
 	})
 	if err != nil || !claimed {
 		return err
 	}
-	s.log.Info("job attempt started", "job", jobID, "attempt", n)
+	s.log.Info("job attempt started", "job", jobID, "attempt", n, "readopted", readopt)
+	if j.State == StateCancelPending {
+		s.signalCancel(jobID)
+	} else {
+		// A cancellation from another replica (or one that raced the claim) shows in the store.
+		go s.watchCancel(actx, jobID, ra)
+	}
 
-	// A cancellation from another replica (or one that raced the claim) shows in the store.
-	go s.watchCancel(actx, jobID, ra)
-
-	res := s.execute(actx, &j, n)
-	if ctx.Err() != nil && !s.cancelRequested(ra) {
-		// The server is stopping: the attempt is left RUNNING for the next start to settle.
+	res := s.execute(actx, &j, n, readopt)
+	if errors.Is(context.Cause(actx), ErrServerStopping) {
+		// The server is stopping: the attempt is left held for the next start to settle (or re-adopt).
 		return nil
 	}
 	return s.finish(context.WithoutCancel(ctx), jobID, n, started, res, s.cancelRequested(ra))
@@ -501,8 +637,9 @@ type result struct {
 	retryable              bool
 }
 
-// execute prepares and runs one attempt and classifies how it ended.
-func (s *Service) execute(ctx context.Context, j *JobRun, n int) result {
+// execute prepares and runs one attempt and classifies how it ended. readopt: the attempt was held by a
+// runner when the server restarted and is still active on its platform.
+func (s *Service) execute(ctx context.Context, j *JobRun, n int, readopt bool) result {
 	dir := filepath.Join(s.jobDir(j.ID), attemptID(j.ID, n))
 	work := filepath.Join(dir, "work")
 	if err := os.MkdirAll(work, 0o700); err != nil {
@@ -512,16 +649,52 @@ func (s *Service) execute(ctx context.Context, j *JobRun, n int) result {
 	if err != nil {
 		return result{state: StateFailed, reason: ReasonValidation, details: err.Error()}
 	}
+	var vc VirtualCluster
+	if _, _, err := getResource(ctx, s.db, kindVC, j.VirtualClusterID, &vc); err != nil {
+		return result{state: StateFailed, reason: ReasonInternal, details: "cannot read the virtual cluster: " + err.Error(), exitCode: -1, retryable: true}
+	}
+	runner := s.cfg.Runner
+	if s.cfg.RunnerFor != nil {
+		if r := s.cfg.RunnerFor(&vc); r != nil {
+			runner = r
+		}
+	}
+	// Placement comes from the job run and its virtual cluster, after (and regardless of) the job's settings.
+	spec := AttemptSpec{JobID: j.ID, AttemptID: attemptID(j.ID, n), Number: n, Dir: dir, WorkDir: work,
+		Script:   filepath.Join(work, filepath.Base(strings.TrimSuffix(p.Entry, "/"))),
+		HiveVars: p.HiveVars, Conf: p.Conf, Memory: p.MemoryBytes, Database: p.Database, Silent: p.Silent, Verbose: p.Verbose,
+		Notes: p.Notes, Stdout: filepath.Join(dir, "stdout"), Stderr: filepath.Join(dir, "stderr"),
+		VirtualClusterID: j.VirtualClusterID, Namespace: vc.Namespace(), ExecutionRoleArn: j.ExecutionRoleArn}
+	var runnerDetails string
+	spec.OnState = func(state, details string) {
+		if terminal(state) {
+			runnerDetails = details
+			return
+		}
+		s.runnerState(context.WithoutCancel(ctx), j.ID, n, state, details)
+	}
+	_, adopter := runner.(Adopter)
+	if errors.Is(context.Cause(ctx), errCancelRequested) {
+		// Cancelled before it started. A runner whose attempts outlive the server may hold one from before
+		// a restart: it gets the cancelled context to stop it.
+		if adopter {
+			_, _ = runner.Run(ctx, spec, func(jobevent.Event) {})
+		}
+		return result{state: StateCancelled, details: "JobRun CANCELLED successfully.", exitCode: -1}
+	}
 	script, err := s.fetchEntryPoint(ctx, p, work)
 	if err != nil {
-		return result{state: StateFailed, reason: ReasonUser, details: err.Error(), exitCode: -1, retryable: true}
+		if _, serr := os.Stat(spec.Script); !readopt || serr != nil {
+			return result{state: StateFailed, reason: ReasonUser, details: err.Error(), exitCode: -1, retryable: true}
+		}
+		// Re-adopting: the attempt runs already, with the script fetched before the restart.
+		s.log.Warn("re-adopted attempt: entry point not fetched again; using the earlier copy", "job", j.ID, "err", err)
+		script = spec.Script
 	}
-	spec := AttemptSpec{JobID: j.ID, AttemptID: attemptID(j.ID, n), Number: n, Dir: dir, WorkDir: work, Script: script,
-		HiveVars: p.HiveVars, Conf: p.Conf, Memory: p.MemoryBytes, Database: p.Database, Silent: p.Silent, Verbose: p.Verbose,
-		Notes: p.Notes, Stdout: filepath.Join(dir, "stdout"), Stderr: filepath.Join(dir, "stderr")}
+	spec.Script = script
 	var failed *Statement
 	count := 0
-	out, rerr := s.cfg.Runner.Run(ctx, spec, func(e jobevent.Event) {
+	out, rerr := runner.Run(ctx, spec, func(e jobevent.Event) {
 		count++
 		st := statementOf(n, e)
 		if st.Status != "COMPLETED" && failed == nil {
@@ -534,17 +707,32 @@ func (s *Service) execute(ctx context.Context, j *JobRun, n int) result {
 			s.cfg.Metrics.ObserveStatement(e.Status, time.Duration(e.DurationMs)*time.Millisecond)
 		}
 	})
+	if errors.Is(context.Cause(ctx), ErrServerStopping) {
+		return result{} // left for the next server (runAttempt records nothing)
+	}
 	s.uploadLogs(context.WithoutCancel(ctx), j, spec, p)
 	if rerr != nil {
-		return result{state: StateFailed, reason: ReasonInternal, details: "cannot run the job process: " + rerr.Error(), exitCode: -1, retryable: true}
+		return result{state: StateFailed, reason: ReasonInternal, details: truncate("cannot run the job process: "+rerr.Error(), 256), exitCode: -1, retryable: true}
 	}
 	if out.Cancelled {
 		return result{state: StateCancelled, details: "JobRun CANCELLED successfully.", exitCode: out.ExitCode}
+	}
+	if out.Reason == OutcomeDeadlineExceeded {
+		d := runnerDetails
+		if d == "" {
+			d = OutcomeDeadlineExceeded + ": the attempt ran longer than its deadline"
+		}
+		return result{state: StateFailed, reason: ReasonUser, exitCode: out.ExitCode,
+			details: truncate(fmt.Sprintf("%s (stopped after %d statement(s))", d, count), 256)}
 	}
 	if out.ExitCode == 0 && out.End != nil && out.End.ExitCode == 0 {
 		return result{state: StateCompleted, exitCode: 0}
 	}
 	tail := tailFile(spec.Stderr, 8<<10)
+	if out.MemoryExceeded && out.Reason != "" {
+		return result{state: StateFailed, reason: ReasonUser, exitCode: out.ExitCode, retryable: true,
+			details: truncate(fmt.Sprintf("%s: Job exceeded its memory limit (driver memory %s) and was killed after %d statement(s).", out.Reason, p.Memory, count), 256)}
+	}
 	if out.MemoryExceeded {
 		return result{state: StateFailed, reason: ReasonUser, exitCode: out.ExitCode, retryable: true,
 			details: truncate(fmt.Sprintf("Job exceeded its memory limit (driver memory %s): the process used %d MiB and was killed after %d statement(s).", p.Memory, out.PeakRSS>>20, count), 256)}
@@ -568,8 +756,45 @@ func (s *Service) execute(ctx context.Context, j *JobRun, n int) result {
 	if out.Signal != "" {
 		how = "signal " + out.Signal
 	}
+	if out.Reason != "" {
+		how += ", " + out.Reason
+	}
 	return result{state: StateFailed, reason: ReasonInternal, exitCode: out.ExitCode, retryable: true,
 		details: truncate(fmt.Sprintf("The job process died (%s) after %d statement(s): %s", how, count, lastLine(tail)), 256)}
+}
+
+// runnerState records a runner's progress report: the attempt's details, and RUNNING — the job run goes
+// from SUBMITTED to RUNNING when its process runs (a CANCEL_PENDING one stays so).
+func (s *Service) runnerState(ctx context.Context, jobID string, n int, state, details string) {
+	if state != StateSubmitted && state != StateRunning {
+		return
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var j JobRun
+		qa, ok, err := getResource(ctx, tx, kindJob, jobID, &j)
+		if err != nil || !ok || qa != n {
+			return internal0(err)
+		}
+		a, ok, err := getAttempt(ctx, tx, jobID, n)
+		if err != nil || !ok || !attemptHeld(a.State) {
+			return internal0(err)
+		}
+		a.Details = truncate(details, 256)
+		if state == StateRunning {
+			a.State = StateRunning
+		}
+		if err := putAttempt(ctx, tx, jobID, a); err != nil {
+			return internal(err)
+		}
+		if state == StateRunning && j.State == StateSubmitted {
+			j.State = StateRunning
+			return s.saveJob(ctx, tx, &j, qa)
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Warn("record the runner's state", "job", jobID, "attempt", n, "state", state, "err", err)
+	}
 }
 
 // memoryExceeded recognises a child that ran out of memory: DuckDB's or Go's out-of-memory errors, or an

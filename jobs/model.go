@@ -100,6 +100,15 @@ type VirtualCluster struct {
 	SecurityConfigurationID string             `json:"securityConfigurationId,omitempty"`
 }
 
+// Namespace returns the virtual cluster's Kubernetes namespace (containerProvider.info.eksInfo.namespace),
+// "" when it names none.
+func (vc *VirtualCluster) Namespace() string {
+	if vc == nil || vc.ContainerProvider == nil || vc.ContainerProvider.Info == nil || vc.ContainerProvider.Info.EksInfo == nil {
+		return ""
+	}
+	return vc.ContainerProvider.Info.EksInfo.Namespace
+}
+
 // JobDriver says what a job runs: exactly one of the two drivers.
 type JobDriver struct {
 	SparkSubmitJobDriver *SparkSubmitJobDriver `json:"sparkSubmitJobDriver,omitempty"`

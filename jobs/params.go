@@ -22,14 +22,16 @@ type sqlParams struct {
 	Silent   bool        // -S / --silent
 	Verbose  bool        // -v / --verbose
 	Ignored  []string    // accepted and recorded, no effect on the local runner
+	// spark-submit's resource options, which become configuration (spark.driver.cores, spark.executor.memory,
+	// .cores, .instances; the option wins over --conf, as in spark-submit).
+	DriverCores, ExecutorMemory, ExecutorCores, NumExecutors string
 }
 
 // optionsWithValue are spark-submit / spark-sql options that take one value and have no effect here.
 var optionsWithValue = map[string]bool{
 	"--jars": true, "--packages": true, "--exclude-packages": true, "--repositories": true, "--files": true,
 	"--properties-file": true, "--driver-java-options": true, "--driver-library-path": true,
-	"--driver-class-path": true, "--driver-cores": true, "--executor-memory": true, "--total-executor-cores": true,
-	"--executor-cores": true, "--num-executors": true, "--master": true, "--deploy-mode": true, "--class": true,
+	"--driver-class-path": true, "--total-executor-cores": true, "--master": true, "--deploy-mode": true, "--class": true,
 	"--queue": true, "--py-files": true, "--archives": true, "--principal": true, "--keytab": true,
 	"--proxy-user": true, "-i": true,
 }
@@ -135,6 +137,22 @@ func parseSQLParams(s string) (sqlParams, error) {
 			if p.Memory, err = next(); err != nil {
 				return p, err
 			}
+		case "--driver-cores":
+			if p.DriverCores, err = next(); err != nil {
+				return p, err
+			}
+		case "--executor-memory":
+			if p.ExecutorMemory, err = next(); err != nil {
+				return p, err
+			}
+		case "--executor-cores":
+			if p.ExecutorCores, err = next(); err != nil {
+				return p, err
+			}
+		case "--num-executors":
+			if p.NumExecutors, err = next(); err != nil {
+				return p, err
+			}
 		case "--database":
 			if p.Database, err = next(); err != nil {
 				return p, err
@@ -224,6 +242,10 @@ const (
 	// own hive.metastore.uris / javax.jdo.option.ConnectionURL.
 	KeyJobsMetastore = "waggle.jobs.metastore"
 	keyDriverMemory  = "spark.driver.memory"
+	keyDriverCores   = "spark.driver.cores"
+	keyExecMemory    = "spark.executor.memory"
+	keyExecCores     = "spark.executor.cores"
+	keyExecInstances = "spark.executor.instances"
 )
 
 // jobPlan is what an attempt runs, resolved from the job run and the server's defaults.
@@ -305,6 +327,26 @@ func plan(j *JobRun, serverConf map[string]string, roots []string, workDir strin
 				}
 			}
 		}
+	}
+	// spark-submit's resource options, checked here so a bad value fails StartJobRun.
+	for _, o := range []struct {
+		opt, key, val string
+		min           int
+	}{{"--driver-cores", keyDriverCores, p.DriverCores, 1}, {"--executor-cores", keyExecCores, p.ExecutorCores, 1},
+		{"--num-executors", keyExecInstances, p.NumExecutors, 0}} {
+		if o.val == "" {
+			continue
+		}
+		if n, err := strconv.Atoi(o.val); err != nil || n < o.min {
+			return nil, validationf("sparkSqlParameters: %s %s: want an integer of at least %d", o.opt, o.val, o.min)
+		}
+		conf[o.key] = o.val
+	}
+	if p.ExecutorMemory != "" {
+		if _, err := parseMemory(p.ExecutorMemory); err != nil {
+			return nil, validationf("sparkSqlParameters: --executor-memory: %v", err)
+		}
+		conf[keyExecMemory] = p.ExecutorMemory
 	}
 	mem := conf[keyDriverMemory]
 	if p.Memory != "" {

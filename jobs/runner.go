@@ -36,6 +36,29 @@ type AttemptSpec struct {
 	Notes     []string // written at the top of stderr
 	Stdout    string   // where the child's stdout goes
 	Stderr    string   // where the child's stderr goes
+
+	// Placement, set by the service from the job run and its virtual cluster (never from the job's own
+	// configuration, so a job cannot pick another namespace or identity).
+	VirtualClusterID string
+	Namespace        string // the virtual cluster's containerProvider.info.eksInfo.namespace ("" when none)
+	ExecutionRoleArn string // the job run's executionRoleArn
+
+	// OnState, when set, receives the runner's progress: StateSubmitted when the attempt was handed to
+	// its platform (a Kubernetes Job created or re-adopted), StateRunning when the job's process runs.
+	// The service keeps the job run SUBMITTED until StateRunning; terminal states come from Run's Outcome.
+	OnState func(state, details string)
+}
+
+// ErrServerStopping is the cause (context.Cause) of an attempt's context when the server stops rather
+// than the user cancelling: a runner whose attempts outlive the server (Kubernetes) leaves them running
+// for the next server to re-adopt; the local runner stops its process either way.
+var ErrServerStopping = errors.New("jobs: the server is stopping")
+
+// Adopter is a Runner whose attempts survive a server restart. Active lists the attempts that still exist
+// on the runner's platform: job run id → attempt number. At startup the service re-queues such an
+// attempt (the same number) instead of failing it; running the same spec again re-attaches to it.
+type Adopter interface {
+	Active(ctx context.Context) (map[string]int, error)
 }
 
 // Outcome is how an attempt ended.
@@ -47,7 +70,15 @@ type Outcome struct {
 	// MemoryExceeded: the process went over its memory limit and was killed.
 	MemoryExceeded bool
 	PeakRSS        int64 // highest resident memory seen (bytes), when a limit is set
+	// Reason is the platform's reason for the end, when it gives one: OutcomeOOMKilled, OutcomeDeadlineExceeded.
+	Reason string
 }
+
+// Outcome reasons (Kubernetes' own words).
+const (
+	OutcomeOOMKilled        = "OOMKilled"        // the container went over its memory limit
+	OutcomeDeadlineExceeded = "DeadlineExceeded" // the attempt ran longer than its deadline
+)
 
 // residentBytes returns the resident memory of a process (0 if it is gone).
 func residentBytes(pid int) int64 {
@@ -187,6 +218,9 @@ func (r *LocalRunner) Run(ctx context.Context, spec AttemptSpec, onEvent func(jo
 	}
 	pw.Close()
 	pgid := cmd.Process.Pid
+	if spec.OnState != nil {
+		spec.OnState(StateRunning, fmt.Sprintf("process %d started", pgid))
+	}
 
 	var out Outcome
 	events := make(chan struct{})

@@ -39,7 +39,10 @@ type Config struct {
 	Region, Account string
 	// Runner runs attempts (default: a LocalRunner on this executable).
 	Runner Runner
-	Logger *slog.Logger
+	// RunnerFor, when set, chooses the runner of a virtual cluster's jobs (e.g. Kubernetes for virtual
+	// clusters with an eksInfo namespace); nil (or a nil result) means Runner.
+	RunnerFor func(vc *VirtualCluster) Runner
+	Logger    *slog.Logger
 	// Metrics, if set, observes finished attempts and statements (the server's Prometheus metrics).
 	Metrics Observer
 }

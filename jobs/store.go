@@ -283,3 +283,8 @@ func listStatements(ctx context.Context, q querier, jobID string) ([]Statement, 
 	}
 	return out, rows.Err()
 }
+
+func deleteAttempt(ctx context.Context, q querier, jobID string, n int) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM waggle_attempts WHERE job_id = ? AND attempt = ?`, jobID, n)
+	return err
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/waggle-dev/waggle/catalog/hms"
 	"github.com/waggle-dev/waggle/config"
 	"github.com/waggle-dev/waggle/jobs"
+	"github.com/waggle-dev/waggle/jobs/k8s"
 	"github.com/waggle-dev/waggle/sigv4"
 	"github.com/waggle-dev/waggle/storage"
 	"github.com/waggle-dev/waggle/web"
@@ -51,7 +52,8 @@ func newServerCmd() *cobra.Command {
 		Short: "Serve the job API (EMR on EKS emr-containers compatible) and run the jobs",
 		Long: `Serve the job API: the emr-containers REST operations (virtual clusters, job runs, job templates, tags)
 that the AWS CLI and SDKs call with --endpoint-url, plus a job run's statements, attempts and logs.
-Each job attempt runs as ` + "`waggle run`" + ` in its own process; the queue is durable (River on the server's
+Each job attempt runs as ` + "`waggle run`" + ` in its own process (or, with waggle.jobs.runner=kubernetes, as a
+Kubernetes Job in the virtual cluster's namespace: docs/kubernetes.md); the queue is durable (River on the server's
 SQLite database, <data-dir>/server.db). --hiveconf/--conf set defaults for every job (the metastore,
 the warehouse, fs.s3a.*, spark.driver.memory); a job's configurationOverrides and parameters win.`,
 		Args: cobra.NoArgs,
@@ -154,13 +156,35 @@ func runServer(ctx context.Context, f *serverFlags) error {
 			return err
 		}
 	}
+	// The runners: each attempt in its own process, or — with waggle.jobs.runner=kubernetes — a Kubernetes
+	// Job per attempt for virtual clusters that name a namespace (containerProvider.info.eksInfo.namespace).
+	local := &jobs.LocalRunner{Executable: exe, Logger: log}
+	var runnerFor func(*jobs.VirtualCluster) jobs.Runner
+	switch kind := conf[k8s.KeyRunner]; kind {
+	case "", "local":
+	case "kubernetes":
+		kr, err := k8s.NewFromConf(conf, log)
+		if err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		defer kr.Close()
+		runnerFor = func(vc *jobs.VirtualCluster) jobs.Runner {
+			if vc.Namespace() != "" {
+				return kr
+			}
+			return nil // the local runner
+		}
+		log.Info("job runner: kubernetes for virtual clusters with a namespace, local otherwise")
+	default:
+		return &exitError{code: 2, err: fmt.Errorf("%s=%s: want local or kubernetes", k8s.KeyRunner, kind)}
+	}
 	// Metrics first (the job service reports into them); their jobs-by-state gauge reads the service.
 	var svc *jobs.Service
 	metrics := web.NewMetrics(func(ctx context.Context) (map[string]int, error) { return web.ServiceCounter(svc)(ctx) }, log)
 	svc, err = jobs.Open(ctx, jobs.Config{
 		DataDir: dataDir, Conf: conf, LocalRoots: roots, MaxConcurrent: f.maxConcurrent,
 		Region: conf[keyServerRegion], Account: conf[keyServerAccount],
-		Runner: &jobs.LocalRunner{Executable: exe, Logger: log}, Logger: log, Metrics: metrics,
+		Runner: local, RunnerFor: runnerFor, Logger: log, Metrics: metrics,
 	})
 	if err != nil {
 		return &exitError{code: 1, err: err}

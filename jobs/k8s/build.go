@@ -37,14 +37,11 @@ const (
 	AnnotationIRSARole = "eks.amazonaws.com/role-arn"
 )
 
-// Configuration keys the runner reads from the attempt's configuration. The first three carry the job run's
-// placement until jobs.AttemptSpec has fields for them; the job service must set them after the job's own
-// settings (like waggle.jobs.local.roots) so a job cannot pick another namespace or role.
+// Configuration keys the runner reads from the attempt's configuration. An attempt's placement (namespace,
+// virtual cluster, execution role) is not among them: it comes from jobs.AttemptSpec, which the job service
+// fills from the job run and its virtual cluster, so a job cannot pick another namespace or role.
 const (
-	KeyNamespace        = "waggle.kubernetes.namespace"      // containerProvider.info.eksInfo.namespace
-	KeyVirtualCluster   = "waggle.kubernetes.virtualcluster" // the virtual cluster id (a label)
-	KeyExecutionRoleArn = "waggle.kubernetes.executionrole"  // the job's executionRoleArn (IRSA)
-	KeyEngine           = "waggle.engine"                    // "waggle" (default) or "spark"
+	KeyEngine = "waggle.engine" // "waggle" (default) or "spark"
 	// KeyActiveDeadline bounds an attempt's run time in seconds (Job activeDeadlineSeconds); the runner's
 	// Config.ActiveDeadline is the default and the maximum.
 	KeyActiveDeadline = "waggle.kubernetes.activedeadlineseconds"
@@ -91,10 +88,10 @@ type Target struct {
 	ExecutionRoleArn string
 }
 
-// TargetFromConf reads the target from the attempt's configuration (KeyNamespace, KeyVirtualCluster,
-// KeyExecutionRoleArn); def is the namespace when none is set.
-func TargetFromConf(spec jobs.AttemptSpec, def string) Target {
-	t := Target{Namespace: spec.Conf[KeyNamespace], VirtualClusterID: spec.Conf[KeyVirtualCluster], ExecutionRoleArn: spec.Conf[KeyExecutionRoleArn]}
+// TargetOf reads the target from the attempt's placement (spec.Namespace, VirtualClusterID,
+// ExecutionRoleArn — never from its configuration); def is the namespace when the spec names none.
+func TargetOf(spec jobs.AttemptSpec, def string) Target {
+	t := Target{Namespace: spec.Namespace, VirtualClusterID: spec.VirtualClusterID, ExecutionRoleArn: spec.ExecutionRoleArn}
 	if t.Namespace == "" {
 		t.Namespace = def
 	}
@@ -428,7 +425,7 @@ func podConf(spec jobs.AttemptSpec, engine string, r driverResources) map[string
 	conf := map[string]string{}
 	for k, v := range spec.Conf {
 		switch {
-		case k == KeyNamespace || k == KeyVirtualCluster || k == KeyExecutionRoleArn || k == KeyActiveDeadline || k == KeyEngine:
+		case k == KeyActiveDeadline || k == KeyEngine:
 		case k == config.WaggleHome || k == jobs.KeyLocalRoots:
 		case strings.HasPrefix(k, "waggle.kubernetes."):
 		default:

@@ -99,9 +99,6 @@ func toYAML(t *testing.T, objs ...any) []byte {
 
 func seedSpec(engine string) jobs.AttemptSpec {
 	conf := map[string]string{
-		KeyNamespace:                   "emr",
-		KeyVirtualCluster:              "wuenyscuofnz53vy5m39g2n10",
-		KeyExecutionRoleArn:            "arn:aws:iam::123456789012:role/emr-eks-example-job-execution",
 		"hive.metastore.uris":          "thrift://hive-metastore:9083",
 		"hive.metastore.warehouse.dir": "s3://my-bucket/warehouse/",
 		"fs.s3a.endpoint.region":       "us-east-1",
@@ -123,6 +120,8 @@ func seedSpec(engine string) jobs.AttemptSpec {
 		Script:   "/var/lib/waggle/server/jobs/00000002ubarp3tg0ne/work/set-of-hive-queries.sql",
 		HiveVars: [][2]string{{"S3Bucket", "my-bucket"}, {"Key_ID", "238"}},
 		Conf:     conf, Memory: 2 << 30, Verbose: true,
+		Namespace: "emr", VirtualClusterID: "wuenyscuofnz53vy5m39g2n10",
+		ExecutionRoleArn: "arn:aws:iam::123456789012:role/emr-eks-example-job-execution",
 	}
 }
 
@@ -132,7 +131,7 @@ const seedScript = "CREATE DATABASE IF NOT EXISTS hiveonspark;\nUSE hiveonspark;
 
 func TestGoldenWaggleJob(t *testing.T) {
 	spec := seedSpec("")
-	objs, err := Build(spec, []byte(seedScript), TargetFromConf(spec, ""), goldenOpts)
+	objs, err := Build(spec, []byte(seedScript), TargetOf(spec, ""), goldenOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +148,7 @@ func TestGoldenWaggleJob(t *testing.T) {
 
 func TestGoldenSparkDriver(t *testing.T) {
 	spec := seedSpec("spark")
-	objs, err := Build(spec, []byte(seedScript), TargetFromConf(spec, ""), goldenOpts)
+	objs, err := Build(spec, []byte(seedScript), TargetOf(spec, ""), goldenOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +192,7 @@ func TestBuildRejects(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := seedSpec("")
 			s.Conf = copyMap(spec.Conf)
-			tg := TargetFromConf(s, "")
+			tg := TargetOf(s, "")
 			mutate(&s, &tg)
 			if _, err := Build(s, []byte("SELECT 1;"), tg, goldenOpts); err == nil {
 				t.Fatal("no error")

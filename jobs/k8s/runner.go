@@ -29,9 +29,16 @@ import (
 )
 
 // ErrDetach, as the cause of a Run context's cancellation (context.WithCancelCause), means "the server is
-// stopping": Run returns at once and leaves the attempt's Job running for the next server to re-adopt. Any
-// other cancellation cancels the attempt (deletes its Job).
+// stopping": Run returns ErrDetach at once and leaves the attempt's Job running for the next server to
+// re-adopt. jobs.ErrServerStopping (the job service's cause when it stops) means the same. Any other
+// cancellation cancels the attempt (deletes its Job).
 var ErrDetach = errors.New("k8s: the server is stopping; the attempt's Job keeps running")
+
+// detaching reports whether ctx ended because the server is stopping.
+func detaching(ctx context.Context) bool {
+	cause := context.Cause(ctx)
+	return errors.Is(cause, ErrDetach) || errors.Is(cause, jobs.ErrServerStopping)
+}
 
 // LogOptions selects a container's log.
 type LogOptions struct {
@@ -60,7 +67,7 @@ type Config struct {
 	Namespaces []string
 	// DefaultNamespace is used when an attempt names none.
 	DefaultNamespace string
-	// Target places an attempt; default TargetFromConf(spec, DefaultNamespace).
+	// Target places an attempt; default TargetOf(spec, DefaultNamespace).
 	Target func(jobs.AttemptSpec) (Target, error)
 	// Propagation of the Job's deletion on cancellation (default Foreground: the Job goes once its pod has).
 	Propagation metav1.DeletionPropagation
@@ -79,7 +86,7 @@ type Config struct {
 
 // StateFunc receives an attempt's Kubernetes-side progress: jobs.StateSubmitted when its Job exists,
 // jobs.StateRunning when the main container runs, then jobs.StateCompleted, StateFailed or StateCancelled,
-// with details (for FAILED: the cause, e.g. "OOMKilled: ...").
+// with details (for FAILED: the cause, e.g. "OOMKilled: ..."). It has jobs.AttemptSpec.OnState's shape.
 type StateFunc func(state, details string)
 
 // Runner is the Kubernetes runner (a jobs.Runner). Its informers live until Close.
@@ -177,23 +184,28 @@ func (w *nsWatch) subscribe(match func(metav1.Object) bool, ch chan<- struct{}) 
 	return func() { _ = w.jobInf.RemoveEventHandler(rj); _ = w.podInf.RemoveEventHandler(rp) }, nil
 }
 
-// Run implements jobs.Runner.
+// Run implements jobs.Runner; progress goes to spec.OnState.
 func (r *Runner) Run(ctx context.Context, spec jobs.AttemptSpec, onEvent func(jobevent.Event)) (jobs.Outcome, error) {
-	return r.RunWithState(ctx, spec, onEvent, nil)
+	return r.RunWithState(ctx, spec, onEvent, spec.OnState)
 }
 
 // RunWithState runs an attempt as a Kubernetes Job — or adopts the attempt's Job when it exists already
 // (a server restarted while it ran): the same call re-attaches, re-reads the log from its start (statement
 // events the log repeats are skipped only within one call; the job service stores them idempotently by
-// index) and collects the outcome.
+// index) and collects the outcome. onState nil means spec.OnState. A context cancelled before the Job is
+// followed (not by ErrDetach) deletes the attempt's Job if there is one: a cancellation of an attempt that
+// was held when the server restarted reaches it that way.
 func (r *Runner) RunWithState(ctx context.Context, spec jobs.AttemptSpec, onEvent func(jobevent.Event), onState StateFunc) (jobs.Outcome, error) {
+	if onState == nil {
+		onState = spec.OnState
+	}
 	if onState == nil {
 		onState = func(string, string) {}
 	}
 	if onEvent == nil {
 		onEvent = func(jobevent.Event) {}
 	}
-	t := TargetFromConf(spec, r.cfg.DefaultNamespace)
+	t := TargetOf(spec, r.cfg.DefaultNamespace)
 	if r.cfg.Target != nil {
 		var err error
 		if t, err = r.cfg.Target(spec); err != nil {
@@ -202,6 +214,9 @@ func (r *Runner) RunWithState(ctx context.Context, spec jobs.AttemptSpec, onEven
 	}
 	if len(r.cfg.Namespaces) > 0 && !slices.Contains(r.cfg.Namespaces, t.Namespace) {
 		return jobs.Outcome{}, fmt.Errorf("namespace %q is not one of the runner's namespaces (%v)", t.Namespace, r.cfg.Namespaces)
+	}
+	if ctx.Err() != nil {
+		return r.cancelUnfollowed(ctx, spec, t, onState)
 	}
 	script, err := os.ReadFile(spec.Script)
 	if err != nil {
@@ -213,6 +228,9 @@ func (r *Runner) RunWithState(ctx context.Context, spec jobs.AttemptSpec, onEven
 	}
 	w, err := r.watch(ctx, t.Namespace)
 	if err != nil {
+		if ctx.Err() != nil {
+			return r.cancelUnfollowed(ctx, spec, t, onState)
+		}
 		return jobs.Outcome{}, err
 	}
 	a := &attempt{r: r, spec: spec, t: t, objs: objs, w: w, name: objs.Job.Name, onEvent: onEvent, onState: onState}
@@ -233,6 +251,9 @@ func (r *Runner) RunWithState(ctx context.Context, spec jobs.AttemptSpec, onEven
 	defer unsubscribe()
 	adopted, err := a.submit(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return r.cancelUnfollowed(ctx, spec, t, onState)
+		}
 		return jobs.Outcome{}, err
 	}
 	if adopted {
@@ -241,6 +262,19 @@ func (r *Runner) RunWithState(ctx context.Context, spec jobs.AttemptSpec, onEven
 		onState(jobs.StateSubmitted, fmt.Sprintf("Job %s/%s created", t.Namespace, a.name))
 	}
 	return a.loop(ctx, pokes)
+}
+
+// cancelUnfollowed handles a context that ended before the attempt's Job was followed: detach, or delete
+// the Job (if the attempt has one — it may, from before a server restart, or from a submit cut short).
+func (r *Runner) cancelUnfollowed(ctx context.Context, spec jobs.AttemptSpec, t Target, onState StateFunc) (jobs.Outcome, error) {
+	if detaching(ctx) {
+		return jobs.Outcome{}, ErrDetach
+	}
+	a := &attempt{r: r, spec: spec, t: t, name: JobName(spec)}
+	a.delete(ctx, r.cfg.Propagation)
+	a.note(fmt.Sprintf("cancelled before the Job was followed: Job %s/%s deleted if it existed", t.Namespace, a.name))
+	onState(jobs.StateCancelled, "JobRun CANCELLED successfully.")
+	return jobs.Outcome{Cancelled: true, ExitCode: -1}, nil
 }
 
 func scriptBase(p string) string {
@@ -579,12 +613,13 @@ func (a *attempt) finish(ctx context.Context) (jobs.Outcome, error) {
 		}
 	}
 	switch t := a.term; {
-	case t != nil && t.Reason == "OOMKilled":
-		out.MemoryExceeded, out.Signal = true, syscall.SIGKILL.String()
+	case t != nil && t.Reason == jobs.OutcomeOOMKilled:
+		out.MemoryExceeded, out.Signal, out.Reason = true, syscall.SIGKILL.String(), jobs.OutcomeOOMKilled
 		details = fmt.Sprintf("OOMKilled: container %s exceeded its memory limit (%s)", a.objs.MainContainer, a.memoryLimit())
 		a.note(details + " and was killed out of memory")
-	case t != nil && a.jobFailedReason == "DeadlineExceeded":
-		details = "DeadlineExceeded: " + a.jobFailed
+	case t != nil && a.jobFailedReason == jobs.OutcomeDeadlineExceeded:
+		out.Reason = jobs.OutcomeDeadlineExceeded
+		details = a.jobFailed // "DeadlineExceeded: <the Job controller's message>"
 		a.note(fmt.Sprintf("the attempt ran longer than activeDeadlineSeconds (%ds) and was stopped", *a.objs.Job.Spec.ActiveDeadlineSeconds))
 	case t != nil && t.ExitCode > 128 && t.ExitCode < 160 && t.Signal == 0:
 		out.Signal = syscall.Signal(t.ExitCode - 128).String()
@@ -602,6 +637,9 @@ func (a *attempt) finish(ctx context.Context) (jobs.Outcome, error) {
 			details = a.jobFailed
 		}
 		a.note(details)
+		if a.jobFailedReason == jobs.OutcomeDeadlineExceeded {
+			out.Reason = jobs.OutcomeDeadlineExceeded
+		}
 	}
 	state := jobs.StateFailed
 	if out.ExitCode == 0 && out.End != nil && out.End.ExitCode == 0 {
@@ -648,7 +686,7 @@ func (a *attempt) abort(ctx context.Context) (jobs.Outcome, error) {
 // cancel handles the end of Run's context: detach (server stopping) or cancel the attempt (delete its Job
 // and wait, up to CancelWait, until it is gone).
 func (a *attempt) cancel(ctx context.Context, pokes <-chan struct{}) (jobs.Outcome, error) {
-	if errors.Is(context.Cause(ctx), ErrDetach) {
+	if detaching(ctx) {
 		return jobs.Outcome{}, ErrDetach
 	}
 	a.delete(ctx, a.r.cfg.Propagation)

@@ -515,7 +515,7 @@ func TestSparkLifecycle(t *testing.T) {
 
 func TestNamespaceNotAllowed(t *testing.T) {
 	h := newHarness(t, "")
-	h.spec.Conf[KeyNamespace] = "kube-system"
+	h.spec.Namespace = "kube-system"
 	_, err := h.r.Run(context.Background(), h.spec, nil)
 	if err == nil || !strings.Contains(err.Error(), "kube-system") {
 		t.Fatalf("err %v", err)

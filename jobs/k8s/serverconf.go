@@ -2,9 +2,14 @@ package k8s
 
 import (
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
 )
 
 // Server configuration keys of the Kubernetes runner (the server's hive-site.xml / spark-defaults.conf,
@@ -18,11 +23,48 @@ const (
 	KeyTTLSeconds       = "waggle.kubernetes.ttl.seconds"
 	KeyMaxDeadline      = "waggle.kubernetes.max.deadline.seconds"
 	KeyMetastoreURIs    = "waggle.kubernetes.spark.metastore.uris"
+	// KeyKubeconfig names a kubeconfig file (its current context) for a server outside the cluster;
+	// unset, the server uses its pod's ServiceAccount (rest.InClusterConfig).
+	KeyKubeconfig = "waggle.kubernetes.kubeconfig"
 )
 
-// ConfigFromConf reads a runner Config from the server's configuration. The server wires it as
-//
-//	rc, _ := rest.InClusterConfig(); cs, _ := kubernetes.NewForConfig(rc); runner := k8s.New(cs, cfg)
+// RESTConfig returns the connection to the API server: the kubeconfig file named by KeyKubeconfig, else
+// the in-cluster configuration.
+func RESTConfig(conf map[string]string) (*rest.Config, error) {
+	if path := conf[KeyKubeconfig]; path != "" {
+		rc, err := clientcmd.BuildConfigFromFlags("", path)
+		if err != nil {
+			return nil, fmt.Errorf("%s=%s: %w", KeyKubeconfig, path, err)
+		}
+		return rc, nil
+	}
+	rc, err := rest.InClusterConfig()
+	if err != nil {
+		return nil, fmt.Errorf("%s=kubernetes: not running in a cluster (%w); set %s to a kubeconfig file", KeyRunner, err, KeyKubeconfig)
+	}
+	return rc, nil
+}
+
+// NewFromConf builds the runner the server uses with waggle.jobs.runner=kubernetes: ConfigFromConf and a
+// clientset on RESTConfig. Close it when done.
+func NewFromConf(conf map[string]string, log *slog.Logger) (*Runner, error) {
+	cfg, err := ConfigFromConf(conf)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := RESTConfig(conf)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		return nil, fmt.Errorf("kubernetes client: %w", err)
+	}
+	cfg.Logger = log
+	return New(cs, cfg), nil
+}
+
+// ConfigFromConf reads a runner Config from the server's configuration (see NewFromConf).
 func ConfigFromConf(conf map[string]string) (Config, error) {
 	var cfg Config
 	cfg.Image = conf[KeyImage]
