@@ -650,7 +650,7 @@ func (s *Service) execute(ctx context.Context, j *JobRun, n int, readopt bool) r
 		return result{state: StateFailed, reason: ReasonValidation, details: err.Error()}
 	}
 	var vc VirtualCluster
-	if _, _, err := getResource(ctx, s.db, kindVC, j.VirtualClusterID, &vc); err != nil {
+	if _, _, err := getResource(context.WithoutCancel(ctx), s.db, kindVC, j.VirtualClusterID, &vc); err != nil {
 		return result{state: StateFailed, reason: ReasonInternal, details: "cannot read the virtual cluster: " + err.Error(), exitCode: -1, retryable: true}
 	}
 	runner := s.cfg.Runner

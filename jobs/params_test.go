@@ -62,3 +62,28 @@ func TestPlanPrecedence(t *testing.T) {
 		t.Fatal("a .py entry point must be a validation error")
 	}
 }
+
+// spark-submit's resource options become configuration (the runner's resources, Spark's executors); the
+// option wins over --conf, as in spark-submit; bad values fail the plan (StartJobRun).
+func TestPlanResourceOptions(t *testing.T) {
+	job := func(params string) *JobRun {
+		return &JobRun{JobDriver: &JobDriver{SparkSQLJobDriver: &SparkSQLJobDriver{EntryPoint: "s3://b/job.sql", SparkSQLParameters: params}}}
+	}
+	p, err := plan(job("--conf spark.driver.cores=4 --driver-cores 2 --executor-memory=4g --executor-cores 3 --num-executors 5 --jars x.jar"), nil, nil, "/w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{"spark.driver.cores": "2", "spark.executor.memory": "4g", "spark.executor.cores": "3", "spark.executor.instances": "5"} {
+		if p.Conf[k] != v {
+			t.Errorf("%s = %q, want %q", k, p.Conf[k], v)
+		}
+	}
+	if len(p.Notes) != 1 || p.Notes[0] != "parameters accepted without effect on the local runner: --jars x.jar" {
+		t.Errorf("notes %q", p.Notes)
+	}
+	for _, bad := range []string{"--driver-cores 0", "--driver-cores two", "--executor-cores -1", "--num-executors x", "--executor-memory lots"} {
+		if _, err := plan(job(bad), nil, nil, "/w"); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}
