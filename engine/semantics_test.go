@@ -96,3 +96,19 @@ func TestOrderingSemantics(t *testing.T) {
 		t.Fatalf("nulls.last ASC: %q", got)
 	}
 }
+
+// TestDecimalMultiply: products keep Hive's scale; waggle.decimal.multiply=exact computes beyond 18
+// digits as Hive does, the default fast mode raises an overflow error there instead of a wrong value.
+func TestDecimalMultiply(t *testing.T) {
+	h := newHarness(t)
+	if out := h.run("SELECT CAST(1.25 AS DECIMAL(15,2)) * CAST(3.10 AS DECIMAL(16,2)) * CAST(2 AS DECIMAL(5,0));"); out != "7.7500\n" {
+		t.Fatalf("chained product %q", out)
+	}
+	big := "SELECT CAST(9999999999999.99 AS DECIMAL(15,2)) * CAST(99999999999999.99 AS DECIMAL(16,2));"
+	if msg := h.fail(big); !strings.Contains(msg, "Overflow") {
+		t.Fatalf("fast mode: %q", msg)
+	}
+	if out := h.run("SET waggle.decimal.multiply=exact;\n" + big); out != "999999999999998900000000000.0001\n" {
+		t.Fatalf("exact mode %q", out)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"github.com/waggle-dev/waggle/functions"
 	"github.com/waggle-dev/waggle/hiveql/token"
 	"github.com/waggle-dev/waggle/hiveql/types"
+	"strconv"
 )
 
 // Hive's arithmetic (GenericUDFBaseNumeric and its subclasses):
@@ -120,7 +121,9 @@ func arithResult(op token.Token, a, b *types.Type) (*types.Type, bool) {
 // result precision (decimal(p1+p2+1, s1+s2)). The scale — and so every printed value — is the same; the
 // difference is that a product beyond 18 digits raises DuckDB's "Overflow in multiplication" error where
 // Hive would return the value. It makes decimal-heavy queries (TPC-H Q1) 2–3× faster.
-func arithSQL(op token.Token, x, y texpr, res *types.Type, fastMul bool) (string, error) {
+//
+// phys is the DuckDB precision of the result when it is narrower than res's (0: res's own).
+func arithSQL(op token.Token, x, y texpr, res *types.Type, fastMul bool) (sql string, phys int, err error) {
 	operand := res
 	switch {
 	case op == token.DIVIDE && res.Kind == types.Double:
@@ -138,11 +141,11 @@ func arithSQL(op token.Token, x, y texpr, res *types.Type, fastMul bool) (string
 	}
 	cx, err := castOperand(x, y, operand)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	cy, err := castOperand(y, x, operand)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	switch op {
 	case token.DIVIDE:
@@ -150,39 +153,54 @@ func arithSQL(op token.Token, x, y texpr, res *types.Type, fastMul bool) (string
 		if res.Kind == types.Decimal {
 			s = "CAST(" + s + " AS " + duckdbsql.Type(res) + ")"
 		}
-		return s, nil
+		return s, 0, nil
 	case token.MOD:
 		s := "(" + cx + " % NULLIF(" + cy + ", 0))"
 		if res.Kind == types.Decimal {
 			s = "CAST(" + s + " AS " + duckdbsql.Type(res) + ")"
 		}
-		return s, nil
+		return s, 0, nil
 	case token.KW_DIV:
 		if operand.Kind == types.BigInt {
-			return "(" + cx + " // NULLIF(" + cy + ", 0))", nil
+			return "(" + cx + " // NULLIF(" + cy + ", 0))", 0, nil
 		}
-		return "CAST(trunc(" + cx + " / NULLIF(" + cy + ", 0)) AS BIGINT)", nil
+		return "CAST(trunc(" + cx + " / NULLIF(" + cy + ", 0)) AS BIGINT)", 0, nil
 	}
 	sym := map[token.Token]string{token.PLUS: "+", token.MINUS: "-", token.STAR: "*"}[op]
 	if res.IsIntegral() {
-		return wrapInt(cx, sym, cy, res), nil
+		return wrapInt(cx, sym, cy, res), 0, nil
 	}
 	s := "(" + cx + " " + sym + " " + cy + ")"
 	if res.Kind == types.Decimal {
-		if op == token.STAR && fastMul && smallDecimal(x.t) && smallDecimal(y.t) {
-			return s, nil
+		px, py := physPrecision(x), physPrecision(y)
+		if op == token.STAR && fastMul && px <= 18 && py <= 18 {
+			// DuckDB types the product DECIMAL(min(18, p1+p2), s1+s2), checking for overflow.
+			return s, min(18, px+py), nil
+		}
+		if op == token.STAR && px+py > 18 {
+			// Exact: DuckDB would multiply two ≤18-digit decimals in 64 bits and fail on overflow; one
+			// operand widened to 38 digits makes it multiply in 128 bits, as Hive's wider result needs.
+			_, sx := decimalFor(arithOperand(x.t, y.t))
+			s = "(CAST(" + cx + " AS DECIMAL(38," + strconv.Itoa(sx) + ")) * " + cy + ")"
 		}
 		s = "CAST(" + s + " AS " + duckdbsql.Type(res) + ")"
 	}
-	return s, nil
+	return s, 0, nil
 }
 
-// smallDecimal reports whether t is a decimal (or integral type) that fits DuckDB's 64-bit decimals.
-func smallDecimal(t *types.Type) bool {
-	if t.Kind == types.Decimal {
-		return t.Precision <= 18
+// physPrecision is the decimal precision of x's DuckDB value (integral types count as the decimal that
+// holds them; anything else as wider than DuckDB's 64-bit decimals).
+func physPrecision(x texpr) int {
+	switch {
+	case x.phys > 0:
+		return x.phys
+	case x.t.Kind == types.Decimal:
+		return x.t.Precision
+	case x.t.IsIntegral():
+		p, _ := decimalFor(x.t)
+		return p
 	}
-	return t.IsIntegral() && t.Kind != types.BigInt
+	return 99
 }
 
 // castOperand converts an arithmetic operand to `to` (nil: to its own numeric form — strings to DOUBLE,

@@ -365,11 +365,11 @@ func (t *translator) binary(sc *scope, e *ast.BinaryExpr) (texpr, error) {
 		if !ok {
 			return x, errorf(e.Pos(), "Wrong arguments: No matching method for operator %s with (%s, %s)", opText(e.Op), x.t, y.t)
 		}
-		s, err := arithSQL(e.Op, x, y, res, t.conf("waggle.decimal.multiply") != "exact")
+		s, phys, err := arithSQL(e.Op, x, y, res, t.conf("waggle.decimal.multiply") != "exact")
 		if err != nil {
 			return x, errorf(e.Pos(), "%v", err)
 		}
-		r = texpr{sql: s, t: res}
+		r = texpr{sql: s, t: res, phys: phys}
 	default:
 		return x, errorf(e.Pos(), "unsupported operator %s", e.Op)
 	}

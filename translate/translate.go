@@ -224,6 +224,9 @@ type texpr struct {
 	sub     bool // contains a subquery
 	free    []freeRef
 	name    string // Hive's name for the select list (column / field name), "" if none
+	// phys is the precision of the DuckDB value when it is narrower than the Hive type's (a fast decimal
+	// product is DECIMAL(≤18, s) in DuckDB while Hive types it wider); 0: the Hive type's own.
+	phys int
 }
 
 type freeRef struct {

@@ -88,31 +88,8 @@ func parquetReadSQL(ctx context.Context, q Querier, spec Spec, files []string) (
 		return emptySelect(spec.Columns), nil
 	}
 	src := fmt.Sprintf("read_parquet(%s, union_by_name=true)", quoteList(files))
-	rows, err := q.QueryContext(ctx, "DESCRIBE SELECT * FROM "+src)
+	have, err := spec.Facts.parquetColumns(files, func() (map[string]string, error) { return probeParquet(ctx, q, src) })
 	if err != nil {
-		return "", fmt.Errorf("reading Parquet schema: %w", err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return "", err
-	}
-	have := map[string]string{} // lower-case name -> name in the files
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return "", err
-		}
-		name, _ := vals[0].(string)
-		if _, dup := have[strings.ToLower(name)]; !dup {
-			have[strings.ToLower(name)] = name
-		}
-	}
-	if err := rows.Err(); err != nil {
 		return "", err
 	}
 	items := make([]string, len(spec.Columns))
@@ -124,6 +101,35 @@ func parquetReadSQL(ctx context.Context, q Querier, spec Spec, files []string) (
 		items[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", src, duckdbsql.Type(c.Type), duckdbsql.Ident(colName(c)))
 	}
 	return fmt.Sprintf("SELECT %s FROM %s", strings.Join(items, ", "), src), nil
+}
+
+// probeParquet reads the files' column names: lower-case name → name as written in the files.
+func probeParquet(ctx context.Context, q Querier, src string) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, "DESCRIBE SELECT * FROM "+src)
+	if err != nil {
+		return nil, fmt.Errorf("reading Parquet schema: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]string{}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		name, _ := vals[0].(string)
+		if _, dup := have[strings.ToLower(name)]; !dup {
+			have[strings.ToLower(name)] = name
+		}
+	}
+	return have, rows.Err()
 }
 
 // jsonReadSQL reads one JSON object per line; keys match columns case-insensitively (an exact lower-case

@@ -42,8 +42,9 @@ type fileFacts struct {
 // file read by several statements of a session (or several times in one query) is scanned once. The
 // engine keeps one per session (Spec.Facts); nil scans every time. Safe for concurrent use.
 type FactCache struct {
-	mu sync.Mutex
-	m  map[factKey]fileFacts
+	mu      sync.Mutex
+	m       map[factKey]fileFacts
+	parquet map[string]map[string]string // Parquet column names by file set (paths, sizes, times)
 }
 
 type factKey struct {
@@ -53,7 +54,39 @@ type factKey struct {
 }
 
 // NewFactCache returns an empty cache.
-func NewFactCache() *FactCache { return &FactCache{m: map[factKey]fileFacts{}} }
+func NewFactCache() *FactCache {
+	return &FactCache{m: map[factKey]fileFacts{}, parquet: map[string]map[string]string{}}
+}
+
+// parquetColumns returns the column names of a set of Parquet files, probing them (probe) only when
+// the same files (same sizes and modification times) have not been probed before. nil c always probes.
+func (c *FactCache) parquetColumns(files []string, probe func() (map[string]string, error)) (map[string]string, error) {
+	if c == nil {
+		return probe()
+	}
+	var key strings.Builder
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			return probe()
+		}
+		fmt.Fprintf(&key, "%s\x00%d\x00%d\n", f, st.Size(), st.ModTime().UnixNano())
+	}
+	c.mu.Lock()
+	cols, ok := c.parquet[key.String()]
+	c.mu.Unlock()
+	if ok {
+		return cols, nil
+	}
+	cols, err := probe()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.parquet[key.String()] = cols
+	c.mu.Unlock()
+	return cols, nil
+}
 
 func (c *FactCache) scan(path string) (fileFacts, error) {
 	if c == nil {
