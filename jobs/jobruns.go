@@ -205,14 +205,6 @@ func validateJob(in *StartJobRunInput) error {
 	return err
 }
 
-// enqueue inserts the queue job for an attempt, in the caller's transaction.
-func (s *Service) enqueue(ctx context.Context, tx *sql.Tx, jobID string, attempt int) error {
-	if _, err := s.river.InsertTx(ctx, tx, runArgs{JobID: jobID, Attempt: attempt}, nil); err != nil {
-		return internal(fmt.Errorf("enqueue: %w", err))
-	}
-	return nil
-}
-
 // getJob loads a job run of a virtual cluster.
 func (s *Service) getJob(ctx context.Context, q querier, vc, id string) (*JobRun, int, error) {
 	if err := checkID("virtualClusterId", vc); err != nil {
@@ -391,7 +383,11 @@ func (s *Service) LogFile(ctx context.Context, vc, id string, attempt int, strea
 //     fails — or retries when the policy allows — and a CANCEL_PENDING one is CANCELLED.
 //
 // Queued jobs are queued again (the claim in runAttempt makes duplicates harmless).
-func (s *Service) recover(ctx context.Context) error {
+//
+// On PostgreSQL several replicas share the jobs: an attempt held by a replica whose heartbeat is fresh is
+// left alone, and each replica repeats the recovery periodically (startup false) for the attempts held by
+// replicas that died, touching nothing else.
+func (s *Service) recover(ctx context.Context, startup bool) error {
 	ids, err := jobIDsInStates(ctx, s.db, StateRunning, StateCancelPending, StateSubmitted, StatePending)
 	if err != nil {
 		return fmt.Errorf("jobs: recover: %w", err)
@@ -413,6 +409,18 @@ func (s *Service) recover(ctx context.Context) error {
 			return fmt.Errorf("jobs: recover %s: %w", id, err)
 		}
 		held = held && attemptHeld(a.State)
+		replica := a.Replica
+		if held {
+			alive, err := s.replicaAlive(ctx, s.db, replica, startup)
+			if err != nil {
+				return fmt.Errorf("jobs: recover %s: %w", id, err)
+			}
+			if alive {
+				continue
+			}
+		} else if !startup {
+			continue
+		}
 		if held || j.State == StateRunning || j.State == StateCancelPending {
 			if ad, ok := s.runnerFor(ctx, s.db, j.VirtualClusterID).(Adopter); ok {
 				m, err := activeOf(ctx, ad, &actives)
@@ -432,6 +440,18 @@ func (s *Service) recover(ctx context.Context) error {
 			a, aok, err := getAttempt(ctx, tx, id, qa)
 			if err != nil {
 				return internal(err)
+			}
+			if s.pg {
+				// Re-check under the job's row lock: another replica may have claimed or settled it since.
+				heldNow := aok && attemptHeld(a.State)
+				if heldNow != held || (heldNow && a.Replica != replica) {
+					return nil
+				}
+				if heldNow {
+					if alive, err := s.replicaAlive(ctx, tx, a.Replica, startup); err != nil || alive {
+						return internal0(err)
+					}
+				}
 			}
 			if active {
 				a.Number, a.ID, a.State = qa, attemptID(id, qa), StatePending
@@ -586,7 +606,7 @@ func (s *Service) runAttempt(ctx context.Context, jobID string, n int) error {
 				return err
 			}
 		}
-		return internal0(putAttempt(ctx, tx, jobID, Attempt{Number: n, ID: attemptID(jobID, n), State: StateSubmitted, StartedAt: started, Details: a.Details}))
+		return internal0(putAttempt(ctx, tx, jobID, Attempt{Number: n, ID: attemptID(jobID, n), State: StateSubmitted, StartedAt: started, Details: a.Details, Replica: s.replicaOf()}))
 	})
 	if err != nil || !claimed {
 		return err
@@ -623,7 +643,7 @@ func (s *Service) watchCancel(ctx context.Context, jobID string, ra *runningAtte
 		case <-t.C:
 		}
 		var st string
-		if err := s.db.QueryRowContext(ctx, `SELECT state FROM waggle_resources WHERE kind = ? AND id = ?`, kindJob, jobID).Scan(&st); err == nil && st == StateCancelPending {
+		if err := s.db.QueryRowContext(ctx, bind(s.db, `SELECT state FROM waggle_resources WHERE kind = ? AND id = ?`), kindJob, jobID).Scan(&st); err == nil && st == StateCancelPending {
 			s.signalCancel(jobID)
 			return
 		}
@@ -847,7 +867,16 @@ func (s *Service) finish(ctx context.Context, jobID string, n int, started time.
 		if err != nil || !ok {
 			return internal0(err)
 		}
-		a := Attempt{Number: n, ID: attemptID(jobID, n), State: r.state, StartedAt: started, FinishedAt: now(), ExitCode: r.exitCode, Details: r.details}
+		if s.pg {
+			// Another replica settled this attempt (it took this one for dead): its outcome stands.
+			if cur, ok, err := getAttempt(ctx, tx, jobID, n); err != nil || (ok && (!attemptHeld(cur.State) || cur.Replica != s.id)) {
+				if err == nil {
+					s.log.Warn("job attempt was settled by another replica meanwhile; dropping this outcome", "job", jobID, "attempt", n)
+				}
+				return internal0(err)
+			}
+		}
+		a := Attempt{Number: n, ID: attemptID(jobID, n), State: r.state, StartedAt: started, FinishedAt: now(), ExitCode: r.exitCode, Details: r.details, Replica: s.replicaOf()}
 		if err := putAttempt(ctx, tx, jobID, a); err != nil {
 			return internal(err)
 		}

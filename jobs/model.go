@@ -250,4 +250,7 @@ type Attempt struct {
 	FinishedAt time.Time `json:"finishedAt,omitzero"`
 	ExitCode   int       `json:"exitCode"`
 	Details    string    `json:"details,omitempty"`
+	// Replica is the server instance that holds (or held) the attempt, when servers share a PostgreSQL
+	// database; its heartbeat tells the others whether it still runs the attempt.
+	Replica string `json:"replica,omitempty"`
 }

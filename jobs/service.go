@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
@@ -25,8 +27,18 @@ import (
 type Config struct {
 	// DataDir holds server.db (unless DB is given), and per job: attempts' work dirs and logs.
 	DataDir string
-	// DB is the server database; nil opens SQLite at DataDir/server.db.
+	// DB is the server database; nil opens SQLite at DataDir/server.db (or DatabaseURL when set).
 	DB *sql.DB
+	// DatabaseURL (postgres://...) puts the service on PostgreSQL, which several servers (replicas) can
+	// share: the queue is River's pgx driver, claims lock the job's row, and each replica heartbeats so the
+	// others settle the attempts of a replica that died.
+	DatabaseURL string
+	// InstanceID names this replica in the attempts it runs (default: a random id per Open).
+	InstanceID string
+	// HeartbeatInterval is how often a PostgreSQL replica records that it lives and looks for attempts
+	// of dead replicas (default 5s); ReplicaTimeout is how old a heartbeat may be before the replica
+	// counts as dead and its running attempts are settled (default 30s).
+	HeartbeatInterval, ReplicaTimeout time.Duration
 	// Conf is the configuration every job starts from (the server's loaded configuration: metastore,
 	// warehouse, fs.s3a.*, plus --hiveconf/--conf defaults); a job's own settings win over it.
 	Conf map[string]string
@@ -58,9 +70,16 @@ type Service struct {
 	cfg   Config
 	db    *sql.DB
 	ownDB bool
-	river *river.Client[*sql.Tx]
-	arns  arns
-	log   *slog.Logger
+	river *river.Client[*sql.Tx] // SQLite
+	// PostgreSQL: River's pgx client on pool, which db (database/sql over pgx) shares.
+	pgRiver *river.Client[pgx.Tx]
+	pool    *pgxpool.Pool
+	pg      bool
+	id      string // this replica (instance id)
+	stopBG  context.CancelFunc
+	bgDone  sync.WaitGroup
+	arns    arns
+	log     *slog.Logger
 
 	mu      sync.Mutex
 	running map[string]*runningAttempt
@@ -120,7 +139,22 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("jobs: data dir: %w", err)
 	}
-	s := &Service{cfg: cfg, db: cfg.DB, arns: arns{cfg.Region, cfg.Account}, log: cfg.Logger, running: map[string]*runningAttempt{}}
+	if cfg.HeartbeatInterval <= 0 {
+		cfg.HeartbeatInterval = 5 * time.Second
+	}
+	if cfg.ReplicaTimeout <= 0 {
+		cfg.ReplicaTimeout = 30 * time.Second
+	}
+	if cfg.InstanceID == "" {
+		cfg.InstanceID = newInstanceID()
+	}
+	s := &Service{cfg: cfg, db: cfg.DB, arns: arns{cfg.Region, cfg.Account}, log: cfg.Logger, running: map[string]*runningAttempt{}, id: cfg.InstanceID}
+	if cfg.DatabaseURL != "" {
+		if cfg.DB != nil {
+			return nil, errors.New("jobs: set either DB or DatabaseURL, not both")
+		}
+		return openPG(ctx, s)
+	}
 	if s.db == nil {
 		db, err := OpenSQLite(filepath.Join(cfg.DataDir, "server.db"))
 		if err != nil {
@@ -145,25 +179,30 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fail(fmt.Errorf("jobs: migrate queue: %w", err))
 	}
+	s.river, err = river.NewClient(driver, s.riverConfig())
+	if err != nil {
+		return fail(fmt.Errorf("jobs: queue client: %w", err))
+	}
+	if err := s.recover(ctx, true); err != nil {
+		return fail(err)
+	}
+	return s, nil
+}
+
+// riverConfig is the queue client's configuration (either driver).
+func (s *Service) riverConfig() *river.Config {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &attemptWorker{s: s})
-	s.river, err = river.NewClient(driver, &river.Config{
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxConcurrent}},
+	return &river.Config{
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: s.cfg.MaxConcurrent}},
 		Workers:           workers,
 		JobTimeout:        -1, // jobs run as long as they run; cancellation is explicit
 		FetchCooldown:     5 * time.Millisecond,
 		FetchPollInterval: 50 * time.Millisecond,
 		MaxAttempts:       3, // queue-level retries cover internal errors only; job attempts are ours
-		Logger:            quietLogger(cfg.Logger),
+		Logger:            quietLogger(s.cfg.Logger),
 		SoftStopTimeout:   time.Second,
-	})
-	if err != nil {
-		return fail(fmt.Errorf("jobs: queue client: %w", err))
 	}
-	if err := s.recover(ctx); err != nil {
-		return fail(err)
-	}
-	return s, nil
 }
 
 // quietLogger passes River's warnings and errors on, not its routine info.
@@ -181,11 +220,23 @@ func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 // Start starts working the queue; it returns once the workers are running.
-func (s *Service) Start(ctx context.Context) error { return s.river.Start(ctx) }
+func (s *Service) Start(ctx context.Context) error {
+	if s.pg {
+		if err := s.pgRiver.Start(ctx); err != nil {
+			return err
+		}
+		s.startBackground()
+		return nil
+	}
+	return s.river.Start(ctx)
+}
 
 // Close stops the workers (running attempts are stopped and left for the next start to settle) and
 // closes the database if the service opened it.
 func (s *Service) Close(ctx context.Context) error {
+	if s.pg {
+		return s.closePG(ctx)
+	}
 	err := s.river.StopAndCancel(ctx)
 	if s.ownDB {
 		if cerr := s.db.Close(); err == nil {
@@ -200,6 +251,9 @@ func (s *Service) DB() *sql.DB { return s.db }
 
 // inTx runs f in a transaction.
 func (s *Service) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	if s.pg {
+		return s.inPGTx(ctx, f)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return internal(err)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,8 +42,59 @@ var schema = []string{
 		doc TEXT NOT NULL, PRIMARY KEY (job_id, attempt, idx))`,
 }
 
+// pgSchema is schema for PostgreSQL (64-bit times) plus the replicas' heartbeats.
+var pgSchema = []string{
+	`CREATE TABLE IF NOT EXISTS waggle_resources (
+		kind TEXT NOT NULL, id TEXT NOT NULL, vc_id TEXT NOT NULL DEFAULT '', name TEXT NOT NULL DEFAULT '',
+		state TEXT NOT NULL DEFAULT '', created_ns BIGINT NOT NULL, client_token TEXT NOT NULL,
+		queued_attempt INTEGER NOT NULL DEFAULT 0, doc TEXT NOT NULL, PRIMARY KEY (kind, id))`,
+	schema[1], schema[2], schema[3], schema[4], schema[5],
+	`CREATE TABLE IF NOT EXISTS waggle_replicas (id TEXT PRIMARY KEY, heartbeat_ns BIGINT NOT NULL)`,
+}
+
+// The dialect of a querier: PostgreSQL databases and their transactions are registered here (SQLite is
+// the default and keeps its "?" placeholders).
+var (
+	pgDBs sync.Map // *sql.DB → struct{}
+	pgTxs sync.Map // *sql.Tx → *sql.Conn (the pinned connection, for River's pgx transaction)
+)
+
+func isPG(q querier) bool {
+	switch q := q.(type) {
+	case *sql.DB:
+		_, ok := pgDBs.Load(q)
+		return ok
+	case *sql.Tx:
+		_, ok := pgTxs.Load(q)
+		return ok
+	}
+	return false
+}
+
+// bind rewrites "?" placeholders to PostgreSQL's "$n" when q is a PostgreSQL database or transaction.
+func bind(q querier, query string) string {
+	if !isPG(q) {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 func migrate(ctx context.Context, db *sql.DB) error {
-	for _, q := range schema {
+	stmts := schema
+	if isPG(db) {
+		stmts = pgSchema
+	}
+	for _, q := range stmts {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("jobs: create schema: %w", err)
 		}
@@ -63,10 +115,10 @@ func putResource(ctx context.Context, q querier, r row) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.ExecContext(ctx, `INSERT INTO waggle_resources (kind, id, vc_id, name, state, created_ns, client_token, queued_attempt, doc)
+	_, err = q.ExecContext(ctx, bind(q, `INSERT INTO waggle_resources (kind, id, vc_id, name, state, created_ns, client_token, queued_attempt, doc)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name, state = excluded.state,
-			queued_attempt = excluded.queued_attempt, doc = excluded.doc`,
+			queued_attempt = excluded.queued_attempt, doc = excluded.doc`),
 		r.kind, r.id, r.vc, r.name, r.state, r.created.UnixNano(), r.token, r.queuedAttempt, string(doc))
 	return err
 }
@@ -74,7 +126,13 @@ func putResource(ctx context.Context, q querier, r row) error {
 // getResource loads the document of one resource into doc; false if absent.
 func getResource(ctx context.Context, q querier, kind, id string, doc any) (queuedAttempt int, ok bool, err error) {
 	var s string
-	err = q.QueryRowContext(ctx, `SELECT doc, queued_attempt FROM waggle_resources WHERE kind = ? AND id = ?`, kind, id).Scan(&s, &queuedAttempt)
+	query := `SELECT doc, queued_attempt FROM waggle_resources WHERE kind = ? AND id = ?`
+	if _, ok := q.(*sql.Tx); ok && isPG(q) {
+		// Read-modify-write: PostgreSQL transactions (READ COMMITTED) lock the row, so claims, cancels and
+		// settlements of one job by several replicas serialize (SQLite's transactions already do).
+		query += ` FOR UPDATE`
+	}
+	err = q.QueryRowContext(ctx, bind(q, query), kind, id).Scan(&s, &queuedAttempt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -87,7 +145,13 @@ func getResource(ctx context.Context, q querier, kind, id string, doc any) (queu
 // idByToken finds the resource created with a client token.
 func idByToken(ctx context.Context, q querier, kind, vc, token string) (string, error) {
 	var id string
-	err := q.QueryRowContext(ctx, `SELECT id FROM waggle_resources WHERE kind = ? AND vc_id = ? AND client_token = ?`, kind, vc, token).Scan(&id)
+	if _, ok := q.(*sql.Tx); ok && isPG(q) {
+		// Serialize creations with one client token across replicas (the row does not exist yet to lock).
+		if _, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, kind+"|"+vc+"|"+token); err != nil {
+			return "", err
+		}
+	}
+	err := q.QueryRowContext(ctx, bind(q, `SELECT id FROM waggle_resources WHERE kind = ? AND vc_id = ? AND client_token = ?`), kind, vc, token).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -95,7 +159,7 @@ func idByToken(ctx context.Context, q querier, kind, vc, token string) (string, 
 }
 
 func deleteResource(ctx context.Context, q querier, kind, id string) error {
-	_, err := q.ExecContext(ctx, `DELETE FROM waggle_resources WHERE kind = ? AND id = ?`, kind, id)
+	_, err := q.ExecContext(ctx, bind(q, `DELETE FROM waggle_resources WHERE kind = ? AND id = ?`), kind, id)
 	return err
 }
 
@@ -161,8 +225,8 @@ func listResources(ctx context.Context, q querier, f listFilter) ([]json.RawMess
 	if max <= 0 {
 		max = 50
 	}
-	rows, err := q.QueryContext(ctx, `SELECT doc, created_ns, id FROM waggle_resources WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY created_ns DESC, id DESC LIMIT ?`, append(args, max+1)...)
+	rows, err := q.QueryContext(ctx, bind(q, `SELECT doc, created_ns, id FROM waggle_resources WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY created_ns DESC, id DESC LIMIT ?`), append(args, max+1)...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -189,8 +253,8 @@ func listResources(ctx context.Context, q querier, f listFilter) ([]json.RawMess
 
 // jobIDsInStates lists the ids of job runs in the given states, with their queued attempt.
 func jobIDsInStates(ctx context.Context, q querier, states ...string) (map[string]int, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, queued_attempt FROM waggle_resources WHERE kind = ? AND state IN (?`+
-		strings.Repeat(", ?", len(states)-1)+`)`, append([]any{kindJob}, toAny(states)...)...)
+	rows, err := q.QueryContext(ctx, bind(q, `SELECT id, queued_attempt FROM waggle_resources WHERE kind = ? AND state IN (?`+
+		strings.Repeat(", ?", len(states)-1)+`)`), append([]any{kindJob}, toAny(states)...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -217,14 +281,14 @@ func toAny(ss []string) []any {
 
 func putAttempt(ctx context.Context, q querier, jobID string, a Attempt) error {
 	doc, _ := json.Marshal(a)
-	_, err := q.ExecContext(ctx, `INSERT INTO waggle_attempts (job_id, attempt, doc) VALUES (?, ?, ?)
-		ON CONFLICT (job_id, attempt) DO UPDATE SET doc = excluded.doc`, jobID, a.Number, string(doc))
+	_, err := q.ExecContext(ctx, bind(q, `INSERT INTO waggle_attempts (job_id, attempt, doc) VALUES (?, ?, ?)
+		ON CONFLICT (job_id, attempt) DO UPDATE SET doc = excluded.doc`), jobID, a.Number, string(doc))
 	return err
 }
 
 func getAttempt(ctx context.Context, q querier, jobID string, n int) (Attempt, bool, error) {
 	var s string
-	err := q.QueryRowContext(ctx, `SELECT doc FROM waggle_attempts WHERE job_id = ? AND attempt = ?`, jobID, n).Scan(&s)
+	err := q.QueryRowContext(ctx, bind(q, `SELECT doc FROM waggle_attempts WHERE job_id = ? AND attempt = ?`), jobID, n).Scan(&s)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Attempt{}, false, nil
 	}
@@ -236,7 +300,7 @@ func getAttempt(ctx context.Context, q querier, jobID string, n int) (Attempt, b
 }
 
 func listAttempts(ctx context.Context, q querier, jobID string) ([]Attempt, error) {
-	rows, err := q.QueryContext(ctx, `SELECT doc FROM waggle_attempts WHERE job_id = ? ORDER BY attempt`, jobID)
+	rows, err := q.QueryContext(ctx, bind(q, `SELECT doc FROM waggle_attempts WHERE job_id = ? ORDER BY attempt`), jobID)
 	if err != nil {
 		return nil, err
 	}
@@ -258,13 +322,13 @@ func listAttempts(ctx context.Context, q querier, jobID string) ([]Attempt, erro
 
 func putStatement(ctx context.Context, q querier, jobID string, st Statement) error {
 	doc, _ := json.Marshal(st)
-	_, err := q.ExecContext(ctx, `INSERT INTO waggle_statements (job_id, attempt, idx, doc) VALUES (?, ?, ?, ?)
-		ON CONFLICT (job_id, attempt, idx) DO UPDATE SET doc = excluded.doc`, jobID, st.Attempt, st.Index, string(doc))
+	_, err := q.ExecContext(ctx, bind(q, `INSERT INTO waggle_statements (job_id, attempt, idx, doc) VALUES (?, ?, ?, ?)
+		ON CONFLICT (job_id, attempt, idx) DO UPDATE SET doc = excluded.doc`), jobID, st.Attempt, st.Index, string(doc))
 	return err
 }
 
 func listStatements(ctx context.Context, q querier, jobID string) ([]Statement, error) {
-	rows, err := q.QueryContext(ctx, `SELECT doc FROM waggle_statements WHERE job_id = ? ORDER BY attempt, idx`, jobID)
+	rows, err := q.QueryContext(ctx, bind(q, `SELECT doc FROM waggle_statements WHERE job_id = ? ORDER BY attempt, idx`), jobID)
 	if err != nil {
 		return nil, err
 	}
@@ -285,6 +349,6 @@ func listStatements(ctx context.Context, q querier, jobID string) ([]Statement, 
 }
 
 func deleteAttempt(ctx context.Context, q querier, jobID string, n int) error {
-	_, err := q.ExecContext(ctx, `DELETE FROM waggle_attempts WHERE job_id = ? AND attempt = ?`, jobID, n)
+	_, err := q.ExecContext(ctx, bind(q, `DELETE FROM waggle_attempts WHERE job_id = ? AND attempt = ?`), jobID, n)
 	return err
 }

@@ -43,6 +43,7 @@ type serverFlags struct {
 	users         string
 	region        string
 	metastorePort int
+	databaseURL   string
 }
 
 func newServerCmd() *cobra.Command {
@@ -69,6 +70,7 @@ the warehouse, fs.s3a.*, spark.driver.memory); a job's configurationOverrides an
 	fl.BoolVar(&f.insecure, "insecure-no-auth", false, "accept unauthenticated requests (loopback only, for development)")
 	fl.StringVar(&f.users, "users", "", "API credentials file for SigV4 verification: lines `ACCESS_KEY_ID SECRET [identity]` (also WAGGLE_API_ACCESS_KEY_ID / WAGGLE_API_SECRET_ACCESS_KEY / WAGGLE_API_IDENTITY)")
 	fl.StringVar(&f.region, "region", "", "accept only requests signed for this region (default: any)")
+	fl.StringVar(&f.databaseURL, "database-url", os.Getenv("WAGGLE_SERVER_DATABASE_URL"), "PostgreSQL URL (postgres://...) of the job database, shared by several server replicas (env WAGGLE_SERVER_DATABASE_URL; default: SQLite in the data dir)")
 	fl.IntVar(&f.metastorePort, "metastore-port", 9083, "serve the Hive Metastore Thrift API on this port (0: a free port, -1: off)")
 	return cmd
 }
@@ -182,7 +184,7 @@ func runServer(ctx context.Context, f *serverFlags) error {
 	var svc *jobs.Service
 	metrics := web.NewMetrics(func(ctx context.Context) (map[string]int, error) { return web.ServiceCounter(svc)(ctx) }, log)
 	svc, err = jobs.Open(ctx, jobs.Config{
-		DataDir: dataDir, Conf: conf, LocalRoots: roots, MaxConcurrent: f.maxConcurrent,
+		DataDir: dataDir, DatabaseURL: f.databaseURL, Conf: conf, LocalRoots: roots, MaxConcurrent: f.maxConcurrent,
 		Region: conf[keyServerRegion], Account: conf[keyServerAccount],
 		Runner: local, RunnerFor: runnerFor, Logger: log, Metrics: metrics,
 	})
