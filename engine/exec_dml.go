@@ -17,6 +17,7 @@ import (
 	"github.com/waggle-dev/waggle/duckdbsql"
 	"github.com/waggle-dev/waggle/engine/tableformat"
 	"github.com/waggle-dev/waggle/hiveql/ast"
+	"github.com/waggle-dev/waggle/hiveql/token"
 	"github.com/waggle-dev/waggle/hiveql/types"
 	"github.com/waggle-dev/waggle/output"
 	"github.com/waggle-dev/waggle/storage"
@@ -250,6 +251,9 @@ func (x *stmtExec) writeQuery(ctx context.Context, t *catalog.Table, res *transl
 			}
 			if idx < 0 {
 				return x.errorf(KindSemantic, it.Name, "%s is not a partition column of %s.%s", it.Name.Name, t.DBName, t.Name)
+			}
+			if it.Op != 0 && it.Op != token.EQ {
+				return x.errorf(KindSemantic, it, "partition column %s needs a value (=) here, not a comparison", it.Name.Name)
 			}
 			if it.Value != nil {
 				v, err := x.constString(ctx, it.Value)

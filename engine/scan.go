@@ -14,6 +14,7 @@ import (
 	"github.com/waggle-dev/waggle/duckdbsql"
 	"github.com/waggle-dev/waggle/engine/tableformat"
 	"github.com/waggle-dev/waggle/hiveql/ast"
+	"github.com/waggle-dev/waggle/hiveql/token"
 	"github.com/waggle-dev/waggle/hiveql/types"
 	"github.com/waggle-dev/waggle/storage"
 	"github.com/waggle-dev/waggle/translate"
@@ -283,6 +284,9 @@ func (x *stmtExec) staticPartitionValues(ctx context.Context, t *catalog.Table, 
 		if it.Value == nil {
 			return nil, x.errorf(KindSemantic, it, "Dynamic partition column %s is not allowed here", it.Name.Name)
 		}
+		if it.Op != 0 && it.Op != token.EQ {
+			return nil, x.errorf(KindSemantic, it, "partition column %s needs a value (=) here, not a comparison", it.Name.Name)
+		}
 		v, err := x.constString(ctx, it.Value)
 		if err != nil {
 			return nil, err
@@ -321,6 +325,44 @@ func (x *stmtExec) constString(ctx context.Context, e ast.Expr) (string, error) 
 	return *out, nil
 }
 
+// partitionOps are the comparisons Hive allows in DROP PARTITION specs (`PARTITION (ds < '2020-01-01')`).
+var partitionOps = map[token.Token]string{token.EQ: "=", token.NEQ: "<>", token.LT: "<", token.LE: "<=", token.GT: ">", token.GE: ">="}
+
+// comparePartitions returns the partitions whose values satisfy a spec with comparisons, compared by the
+// partition columns' types (DuckDB evaluates the predicate over the partitions' typed values).
+func (x *stmtExec) comparePartitions(ctx context.Context, t *catalog.Table, spec *ast.PartitionSpec) ([]*catalog.Partition, error) {
+	_, part, err := columnsOf(t)
+	if err != nil {
+		return nil, x.wrap(spec, err)
+	}
+	var conds []string
+	for _, it := range spec.Items {
+		idx := -1
+		for i, c := range part {
+			if strings.EqualFold(c.Name, it.Name.Name) {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			return nil, x.errorf(KindSemantic, it.Name, "Partition column %s is not a partition column of %s.%s", it.Name.Name, t.DBName, t.Name)
+		}
+		op, ok := partitionOps[it.Op]
+		if !ok || it.Value == nil {
+			return nil, x.errorf(KindSemantic, it, "unsupported partition comparison for %s", it.Name.Name)
+		}
+		v, err := x.constString(ctx, it.Value)
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, duckdbsql.Ident(part[idx].Name)+" "+op+" "+partitionValueSQL(v, part[idx].Type))
+	}
+	parts, err := x.s.prunePartitions(ctx, t, part, strings.Join(conds, " AND "))
+	if err != nil {
+		return nil, x.wrap(spec, err)
+	}
+	return parts, nil
+}
+
 // matchPartitions returns the partitions matching a (possibly partial) spec; nil spec matches all.
 func (x *stmtExec) matchPartitions(ctx context.Context, t *catalog.Table, spec *ast.PartitionSpec) ([]*catalog.Partition, error) {
 	all, err := x.s.cat.ListPartitions(ctx, t.DBName, t.Name, -1)
@@ -329,6 +371,11 @@ func (x *stmtExec) matchPartitions(ctx context.Context, t *catalog.Table, spec *
 	}
 	if spec == nil {
 		return all, nil
+	}
+	for _, it := range spec.Items {
+		if it.Op != 0 && it.Op != token.EQ {
+			return x.comparePartitions(ctx, t, spec)
+		}
 	}
 	vals, err := x.staticPartitionValues(ctx, t, spec, false)
 	if err != nil {

@@ -205,3 +205,20 @@ ALTER TABLE r RENAME TO r2;`)
 		t.Fatalf("dropped table's directory still there: %v", err)
 	}
 }
+
+// TestDropPartitionComparisons: ALTER TABLE ... DROP PARTITION (k < v) drops exactly the partitions the
+// comparison selects, compared by the partition column's type (an int key: 9 < 10).
+func TestDropPartitionComparisons(t *testing.T) {
+	h := newHarness(t)
+	h.run(`CREATE TABLE p (a INT) PARTITIONED BY (n INT);
+INSERT INTO p PARTITION (n=9) VALUES (9);
+INSERT INTO p PARTITION (n=10) VALUES (10);
+INSERT INTO p PARTITION (n=11) VALUES (11);
+ALTER TABLE p DROP PARTITION (n < 11);`)
+	if out := h.run("SHOW PARTITIONS p;"); out != "n=11\n" {
+		t.Fatalf("partitions after DROP (n < 11): %q", out)
+	}
+	if msg := h.fail("INSERT INTO p PARTITION (n > 3) VALUES (1);"); !strings.Contains(msg, "not a comparison") {
+		t.Fatalf("comparison in an INSERT spec: %q", msg)
+	}
+}
