@@ -214,9 +214,16 @@ func (x *stmtExec) reorderColumns(t *catalog.Table, target *ast.InsertTarget, re
 	}
 	var sel []string
 	var cols []translate.Column
+	sqlNames := res.SQLNames
+	if len(sqlNames) != len(res.Columns) {
+		sqlNames = nil
+		for _, c := range res.Columns {
+			sqlNames = append(sqlNames, c.Name)
+		}
+	}
 	for _, c := range data {
 		if i, ok := pos[c.Name]; ok {
-			sel = append(sel, duckdbsql.Ident(res.Columns[i].Name))
+			sel = append(sel, duckdbsql.Ident(sqlNames[i]))
 			cols = append(cols, translate.Column{Name: c.Name, Type: res.Columns[i].Type})
 			delete(pos, c.Name)
 		} else {
@@ -278,7 +285,7 @@ func (x *stmtExec) writeQuery(ctx context.Context, t *catalog.Table, res *transl
 			dynamic = append(dynamic, c)
 		}
 	}
-	if len(dynamic) > 0 && nStatic == 0 && !strings.EqualFold(s.conf["hive.exec.dynamic.partition.mode"], "nonstrict") {
+	if len(dynamic) > 0 && nStatic == 0 && !x.dynamicWithoutStatic && !strings.EqualFold(s.conf["hive.exec.dynamic.partition.mode"], "nonstrict") {
 		return x.errorf(KindSemantic, node, "Dynamic partition strict mode requires at least one static partition column. To turn this off set hive.exec.dynamic.partition.mode=nonstrict")
 	}
 	if len(dynamic) > 0 && s.conf["hive.exec.dynamic.partition"] == "false" {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/waggle-dev/waggle/catalog"
+	"github.com/waggle-dev/waggle/duckdbsql"
 	"github.com/waggle-dev/waggle/engine/tableformat"
 	"github.com/waggle-dev/waggle/hiveql/ast"
 	"github.com/waggle-dev/waggle/hiveql/types"
@@ -228,6 +229,46 @@ func (x *stmtExec) createTable(ctx context.Context, n *ast.CreateTableStmt) erro
 			} else {
 				dataCols = append(dataCols, f)
 			}
+		}
+		if len(partCols) < len(n.PartitionedByNames) {
+			for _, p := range n.PartitionedByNames {
+				found := false
+				for _, c := range partCols {
+					found = found || c.Name == strings.ToLower(p.Name)
+				}
+				if !found {
+					return x.errorf(KindSemantic, p, "partition column %s is not a column of the query", p.Name)
+				}
+			}
+		}
+		if len(partCols) > 0 {
+			// Spark's CTAS ... PARTITIONED BY (names): partition columns go last, in PARTITIONED BY order,
+			// and are written as dynamic partitions (no strict-mode requirement, as in Spark).
+			sqlNames := res.SQLNames
+			if len(sqlNames) != len(res.Columns) {
+				sqlNames = nil
+				for _, c := range res.Columns {
+					sqlNames = append(sqlNames, c.Name)
+				}
+			}
+			var sel []string
+			var cols []translate.Column
+			for i, c := range res.Columns {
+				if !partNames[c.Name] {
+					sel, cols = append(sel, duckdbsql.Ident(sqlNames[i])), append(cols, c)
+				}
+			}
+			partCols = partCols[:0]
+			for _, p := range n.PartitionedByNames {
+				for i, c := range res.Columns {
+					if c.Name == strings.ToLower(p.Name) {
+						sel, cols = append(sel, duckdbsql.Ident(sqlNames[i])), append(cols, c)
+						partCols = append(partCols, catalog.FieldSchema{Name: c.Name, Type: c.Type.String()})
+					}
+				}
+			}
+			query = &translate.Result{SQL: "SELECT " + strings.Join(sel, ", ") + " FROM (" + res.SQL + ")", Columns: cols}
+			x.dynamicWithoutStatic = true
 		}
 		t.SD.Cols = dataCols
 		t.PartitionKeys = partCols

@@ -347,6 +347,9 @@ type stmtExec struct {
 	s   *Session
 	sub *script.Substituted
 	rec *Record
+	// dynamicWithoutStatic lets a write use only dynamic partition columns regardless of
+	// hive.exec.dynamic.partition.mode (Spark's CTAS ... PARTITIONED BY).
+	dynamicWithoutStatic bool
 }
 
 // pos maps a node's position to the file position the user wrote.

@@ -222,3 +222,18 @@ ALTER TABLE p DROP PARTITION (n < 11);`)
 		t.Fatalf("comparison in an INSERT spec: %q", msg)
 	}
 }
+
+// TestCTASPartitionedBy: Spark's CREATE TABLE ... PARTITIONED BY (names) AS SELECT puts the partition
+// columns last and writes dynamic partitions without needing nonstrict mode.
+func TestCTASPartitionedBy(t *testing.T) {
+	h := newHarness(t)
+	h.run(`CREATE TABLE src0 (ds STRING, a INT, b STRING);
+INSERT INTO src0 VALUES ('d1', 1, 'x'), ('d2', 2, 'y'), ('d1', 3, 'z');
+CREATE TABLE c PARTITIONED BY (ds) STORED AS PARQUET AS SELECT ds, a, b FROM src0;`)
+	if out := h.run("SHOW PARTITIONS c;"); out != "ds=d1\nds=d2\n" {
+		t.Fatalf("partitions %q", out)
+	}
+	if out := h.run("SELECT * FROM c ORDER BY a;"); out != "1\tx\td1\n2\ty\td2\n3\tz\td1\n" {
+		t.Fatalf("rows %q", out)
+	}
+}
