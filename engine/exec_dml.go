@@ -292,11 +292,11 @@ func (x *stmtExec) writeQuery(ctx context.Context, t *catalog.Table, res *transl
 		return x.errorf(KindSemantic, node, "Dynamic partition is disabled. Either enable it by setting hive.exec.dynamic.partition=true or specify partition column values")
 	}
 	target := append(append([]translate.Column(nil), data...), dynamic...)
-	conformed, err := translate.Conform(res, target)
+	conformed, err := translate.ConformTable(res, target, t.DBName+"."+t.Name, func(k string) string { return s.conf[k] })
 	if err != nil {
 		var te *translate.Error
 		if errors.As(err, &te) {
-			return x.errorf(KindSemantic, node, "%s", strings.ReplaceAll(te.Msg, "insclause-0", "insclause-0"))
+			return x.errorf(KindSemantic, node, "%s", te.Msg)
 		}
 		return x.errorf(KindSemantic, node, "Cannot insert into target table '%s.%s': %v", t.DBName, t.Name, err)
 	}
@@ -836,7 +836,7 @@ func (x *stmtExec) insertDirectory(ctx context.Context, target *ast.InsertTarget
 	data := res.Columns
 	w := &writer{x: x, t: t, data: data, overwrite: true, id: s.nextID()}
 	defer w.cleanup(ctx)
-	conformed, err := translate.Conform(res, data)
+	conformed, err := translate.ConformTable(res, data, target.Path.Value, func(k string) string { return s.conf[k] })
 	if err != nil {
 		return x.wrap(target, err)
 	}
