@@ -131,8 +131,11 @@ func (f *sessionFlags) openSession(ctx context.Context, stdout, stderr io.Writer
 		cat.Close()
 	}
 	if f.database != "" {
-		if err := s.RunScript(ctx, "--database", "USE "+f.database); err != nil {
+		// --database sets the session's current database (NewSession); check it exists, as USE would,
+		// without making it a statement of the script.
+		if _, err := cat.GetDatabase(ctx, strings.ToLower(f.database)); err != nil {
 			cleanup()
+			fmt.Fprintf(stderr, "FAILED: SemanticException --database: Database does not exist: %s\n", f.database)
 			return nil, nil, &exitError{code: 1}
 		}
 	}
