@@ -50,6 +50,10 @@ func TestRunExitCodesAndOutputStreams(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "cannot read script") {
 		t.Fatalf("missing file: exit %d err %q", code, errOut)
 	}
+	_, errOut, code = runWaggle(t, home, "run", "-S", "--database", "nosuch", "-e", "SELECT 1;")
+	if code != 1 || !strings.Contains(errOut, "Database does not exist: nosuch") {
+		t.Fatalf("--database nosuch: exit %d err %q", code, errOut)
+	}
 	out, _, code = runWaggle(t, home, "run", "-S", "-v", "-d", "x=5", "-e", "SELECT ${x};")
 	if code != 0 || out != "SELECT 5\n5\n" {
 		t.Fatalf("-v echo: exit %d out %q", code, out)
