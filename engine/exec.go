@@ -112,6 +112,12 @@ func (x *stmtExec) run(ctx context.Context, stmt ast.Stmt) error {
 		x.rec.Kind = "SOURCE"
 		return x.source(ctx, n)
 	case *ast.CommandStmt:
+		x.rec.Kind = "DFS"
+		if strings.EqualFold(n.Name, "dfs") {
+			return x.dfs(ctx, n)
+		}
+		// `!cmd` runs a shell command in Hive's CLI; Waggle does not run shell commands from scripts (in
+		// server mode a job is somebody else's code on a shared host).
 		return x.errorf(KindUnsupported, n, "the CLI command %q is not supported by Waggle (run it outside the script)", n.Name)
 	case *ast.UpdateStmt, *ast.DeleteStmt, *ast.MergeStmt:
 		return x.errorf(KindSemantic, stmt, "Attempt to do update or delete on a table that does not use an AcidOutputFormat: Waggle's tables are not transactional (use INSERT OVERWRITE to rewrite a table or partition)")

@@ -237,3 +237,27 @@ CREATE TABLE c PARTITIONED BY (ds) STORED AS PARQUET AS SELECT ds, a, b FROM src
 		t.Fatalf("rows %q", out)
 	}
 }
+
+// TestDFSCommands: the Hive CLI's `dfs` commands run on Waggle's storage.
+func TestDFSCommands(t *testing.T) {
+	h := newHarness(t)
+	dir := filepath.Join(h.dir, "dfs")
+	src := h.writeFile("in.txt", "1\n2\n")
+	out := h.run("dfs -mkdir -p " + dir + "/a;\ndfs -put " + src + " " + dir + "/a/in.txt;\ndfs -cat " + dir + "/a/in.txt;\ndfs -ls " + dir + "/a;")
+	if !strings.HasPrefix(out, "1\n2\nFound 1 items\n-rw-r--r--") || !strings.Contains(out, dir+"/a/in.txt\n") {
+		t.Fatalf("dfs output %q", out)
+	}
+	h.run("dfs -test -e " + dir + "/a/in.txt;\ndfs -rm -r " + dir + "/a;\ndfs -rm -f " + dir + "/nothing;")
+	if _, err := os.Stat(filepath.Join(dir, "a")); !os.IsNotExist(err) {
+		t.Fatalf("dfs -rm -r left %v", err)
+	}
+	if msg := h.fail("dfs -test -e " + dir + "/a;"); !strings.Contains(msg, "does not pass") {
+		t.Fatalf("dfs -test of a missing path: %q", msg)
+	}
+	if msg := h.fail("dfs -rm " + h.dir + ";"); !strings.Contains(msg, "is a directory") {
+		t.Fatalf("dfs -rm of a directory without -r: %q", msg)
+	}
+	if msg := h.fail("dfs -chmod 777 " + dir + ";"); !strings.Contains(msg, "not supported") {
+		t.Fatalf("unsupported dfs command: %q", msg)
+	}
+}
