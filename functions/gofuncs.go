@@ -129,7 +129,7 @@ func goUDFs() ([]*udf, error) {
 			if err != nil {
 				return nil, err
 			}
-			return javaSplit(a[0].(string), r), nil
+			return javaSplit(a[0].(string), r, true), nil
 		}},
 		{name: "hive_regexp_replace", in: ti(vc, vc, vc), out: vc, fn: func(a []driver.Value) (any, error) {
 			r, err := re.get(a[1].(string))
@@ -174,15 +174,24 @@ func goUDFs() ([]*udf, error) {
 			if err != nil {
 				return nil, err
 			}
-			m := duckdb.Map{}
-			for _, kv := range javaSplit(a[0].(string), r1) {
-				p := r2.FindStringIndex(kv.(string))
-				if p == nil {
-					m[kv] = nil
-					continue
-				}
+			// Hive builds a LinkedHashMap from text.split(delim1) (limit 0: trailing empty pairs dropped):
+			// entries keep the order of their first appearance, a repeated key takes the later value.
+			var keys []string
+			vals := map[string]any{}
+			for _, kv := range javaSplit(a[0].(string), r1, false) {
 				s := kv.(string)
-				m[s[:p[0]]] = s[p[1]:]
+				k, v := s, any(nil)
+				if p := r2.FindStringIndex(s); p != nil {
+					k, v = s[:p[0]], s[p[1]:]
+				}
+				if _, seen := vals[k]; !seen {
+					keys = append(keys, k)
+				}
+				vals[k] = v
+			}
+			var m duckdb.OrderedMap
+			for _, k := range keys {
+				m.Set(k, vals[k])
 			}
 			return m, nil
 		}},
@@ -287,12 +296,13 @@ func hashBytes(b []byte) int32 {
 	return h
 }
 
-// javaSplit is Java's String.split(regex, -1), which Hive's and Spark's split() call: trailing empty
-// strings are kept (split('a,b,,', ',') is ["a","b","",""]); a zero-width match at the start produces no
-// leading empty string.
+// javaSplit is Java's String.split(regex, limit): with keepTrailing it is split(regex, -1), which Hive's
+// and Spark's split() call — trailing empty strings are kept (split('a,b,,', ',') is ["a","b","",""]);
+// without it, split(regex) — trailing empty strings dropped (str_to_map). A zero-width match at the
+// start produces no leading empty string.
 func javaSplit(s string, re interface {
 	FindAllStringIndex(string, int) [][]int
-}) []any {
+}, keepTrailing bool) []any {
 	if s == "" {
 		return []any{""}
 	}
@@ -308,7 +318,16 @@ func javaSplit(s string, re interface {
 		parts = append(parts, s[start:m[0]])
 		start = m[1]
 	}
-	return append(parts, s[start:])
+	parts = append(parts, s[start:])
+	if !keepTrailing {
+		for len(parts) > 0 && parts[len(parts)-1] == "" {
+			parts = parts[:len(parts)-1]
+		}
+		if parts == nil {
+			parts = []any{}
+		}
+	}
+	return parts
 }
 
 // javaReplacement converts a Java Matcher replacement ($1, \$) to Go's regexp template (${1}, $$).
