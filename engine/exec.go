@@ -11,7 +11,6 @@ import (
 	"github.com/waggle-dev/waggle/catalog"
 	"github.com/waggle-dev/waggle/hiveql/ast"
 	"github.com/waggle-dev/waggle/hiveql/types"
-	"github.com/waggle-dev/waggle/script"
 	"github.com/waggle-dev/waggle/translate"
 )
 
@@ -509,6 +508,3 @@ func columnsOf(t *catalog.Table) (data, part []translate.Column, err error) {
 	}
 	return data, part, nil
 }
-
-// stmtPos is the start of the statement, for errors without a better node.
-func (x *stmtExec) stmtPos() script.Position { return x.sub.Stmt.Pos() }

@@ -94,7 +94,7 @@ func (x *stmtExec) alterTable(ctx context.Context, n *ast.AlterTableStmt) error 
 			return err
 		}
 		if a.Cascade {
-			return x.alterPartitionSDs(ctx, t, func(sd *catalog.StorageDescriptor) { sd.Cols = t.SD.Cols })
+			return x.alterMatchingPartitions(ctx, t, nil, func(sd *catalog.StorageDescriptor) { sd.Cols = t.SD.Cols })
 		}
 		return nil
 	case *ast.ChangeColumn:
@@ -134,7 +134,7 @@ func (x *stmtExec) alterTable(ctx context.Context, n *ast.AlterTableStmt) error 
 			return err
 		}
 		if a.Cascade {
-			return x.alterPartitionSDs(ctx, t, func(sd *catalog.StorageDescriptor) { sd.Cols = t.SD.Cols })
+			return x.alterMatchingPartitions(ctx, t, nil, func(sd *catalog.StorageDescriptor) { sd.Cols = t.SD.Cols })
 		}
 		return nil
 	case *ast.SetTblProps:
@@ -312,11 +312,6 @@ func (x *stmtExec) alterTable(ctx context.Context, n *ast.AlterTableStmt) error 
 		return save()
 	}
 	return x.errorf(KindUnsupported, n.Action, "this ALTER TABLE form is not supported yet")
-}
-
-// alterPartitionSDs applies f to the storage descriptor of every partition of t.
-func (x *stmtExec) alterPartitionSDs(ctx context.Context, t *catalog.Table, f func(*catalog.StorageDescriptor)) error {
-	return x.alterMatchingPartitions(ctx, t, nil, f)
 }
 
 // alterMatchingPartitions applies f to the partitions matching spec (all when spec is nil).

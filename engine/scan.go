@@ -251,19 +251,9 @@ func (s *Session) env() *translate.Env {
 func (x *stmtExec) translateQuery(ctx context.Context, q ast.Query) (*translate.Result, error) {
 	res, err := translate.Query(ctx, x.s.env(), q)
 	if err != nil {
-		return nil, x.translateErr(q, err)
+		return nil, x.wrap(q, err)
 	}
 	return res, nil
-}
-
-func (x *stmtExec) translateErr(n ast.Node, err error) error {
-	if errors.Is(err, catalog.ErrNotFound) {
-		var te *translate.Error
-		if !errors.As(err, &te) {
-			return x.errorf(KindSemantic, n, "%v", err)
-		}
-	}
-	return x.wrap(n, err)
 }
 
 // staticPartitionValues evaluates a fully static partition spec to the partition's value strings in
@@ -313,7 +303,7 @@ func (x *stmtExec) constString(ctx context.Context, e ast.Expr) (string, error) 
 	}
 	sql, _, err := translate.ConstExpr(ctx, x.s.env(), e)
 	if err != nil {
-		return "", x.translateErr(e, err)
+		return "", x.wrap(e, err)
 	}
 	var out *string
 	if err := x.s.conn.QueryRowContext(ctx, "SELECT CAST(("+sql+") AS VARCHAR)").Scan(&out); err != nil {

@@ -61,6 +61,26 @@ type Adopter interface {
 	Active(ctx context.Context) (map[string]int, error)
 }
 
+// RunArgs is the `waggle run` command line of the attempt for the given script path: the job's
+// variables, database and output flags. Every runner starts the engine with it (adding its own
+// --events channel).
+func (spec AttemptSpec) RunArgs(script string) []string {
+	args := []string{"run", script}
+	for _, kv := range spec.HiveVars {
+		args = append(args, "--hivevar", kv[0]+"="+kv[1])
+	}
+	if spec.Database != "" {
+		args = append(args, "--database", spec.Database)
+	}
+	if spec.Silent {
+		args = append(args, "-S")
+	}
+	if spec.Verbose {
+		args = append(args, "-v")
+	}
+	return args
+}
+
 // Outcome is how an attempt ended.
 type Outcome struct {
 	ExitCode  int             // -1 when killed by a signal
@@ -178,19 +198,7 @@ func (r *LocalRunner) Run(ctx context.Context, spec AttemptSpec, onEvent func(jo
 	if rel, err := filepath.Rel(spec.WorkDir, script); err == nil && !strings.HasPrefix(rel, "..") {
 		script = rel // errors then name the script as the user wrote it: a.sql:3:1
 	}
-	args := []string{"run", script, "--events", "/dev/fd/3"}
-	for _, kv := range spec.HiveVars {
-		args = append(args, "--hivevar", kv[0]+"="+kv[1])
-	}
-	if spec.Database != "" {
-		args = append(args, "--database", spec.Database)
-	}
-	if spec.Silent {
-		args = append(args, "-S")
-	}
-	if spec.Verbose {
-		args = append(args, "-v")
-	}
+	args := append(spec.RunArgs(script), "--events", "/dev/fd/3")
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		return Outcome{}, err

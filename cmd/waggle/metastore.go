@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/waggle-dev/waggle/catalog/hms"
-	"github.com/waggle-dev/waggle/config"
 	"github.com/waggle-dev/waggle/storage"
 )
 
@@ -37,15 +36,7 @@ hive.metastore.uri=thrift://HOST:9083, and Waggle itself with --hiveconf hive.me
 Subcommands init, upgrade and info manage the schema (Waggle's schematool).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var cli [][2]string
-			for _, group := range [][]string{hiveconf, conf} {
-				p, err := pairs(group)
-				if err != nil {
-					return &exitError{code: 2, err: err}
-				}
-				cli = append(cli, p...)
-			}
-			c, err := config.Load(nil, cli)
+			c, err := loadConf(hiveconf, conf)
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}

@@ -73,17 +73,23 @@ func pairs(vals []string) ([][2]string, error) {
 	return out, nil
 }
 
-// openSession loads the configuration, opens the metastore and storage and starts an engine session.
-func (f *sessionFlags) openSession(ctx context.Context, stdout, stderr io.Writer) (*engine.Session, func(), error) {
+// loadConf loads the configuration (config.Load) with the --hiveconf and --conf pairs of a command
+// line, in that order (later pairs win).
+func loadConf(hiveconf, conf []string) (map[string]string, error) {
 	var cli [][2]string
-	for _, group := range [][]string{f.hiveconf, f.conf} {
+	for _, group := range [][]string{hiveconf, conf} {
 		p, err := pairs(group)
 		if err != nil {
-			return nil, nil, &exitError{code: 2, err: err}
+			return nil, err
 		}
 		cli = append(cli, p...)
 	}
-	conf, err := config.Load(nil, cli)
+	return config.Load(nil, cli)
+}
+
+// openSession loads the configuration, opens the metastore and storage and starts an engine session.
+func (f *sessionFlags) openSession(ctx context.Context, stdout, stderr io.Writer) (*engine.Session, func(), error) {
+	conf, err := loadConf(f.hiveconf, f.conf)
 	if err != nil {
 		return nil, nil, &exitError{code: 2, err: err}
 	}

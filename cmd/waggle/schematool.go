@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/waggle-dev/waggle/catalog/sqlstore"
-	"github.com/waggle-dev/waggle/config"
 )
 
 // newMetastoreAdminCmds returns Waggle's schematool: `init`, `upgrade` and `info`, to be placed under
@@ -81,15 +80,7 @@ tables and partitions. Changes nothing.`,
 
 // adminOptions loads the configuration and returns the metastore URL and the store options.
 func adminOptions(hiveconf, conf []string) (string, sqlstore.Options, error) {
-	var cli [][2]string
-	for _, group := range [][]string{hiveconf, conf} {
-		p, err := pairs(group)
-		if err != nil {
-			return "", sqlstore.Options{}, err
-		}
-		cli = append(cli, p...)
-	}
-	c, err := config.Load(nil, cli)
+	c, err := loadConf(hiveconf, conf)
 	if err != nil {
 		return "", sqlstore.Options{}, err
 	}

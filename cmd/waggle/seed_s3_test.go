@@ -19,19 +19,7 @@ import (
 // EKS runs it: the managed tables (testtable, its CTAS copy) live in the bucket too, and nothing is
 // written to a local warehouse.
 func TestSeedJobWithS3Warehouse(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to place kv1.txt at " + seedKV1)
-	}
-	kv1, err := os.ReadFile("../../../shared/seed/kv1.txt")
-	if err != nil {
-		t.Skipf("seed data not available: %v", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(seedKV1), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(seedKV1, kv1, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	placeSeedKV1(t)
 	ctx := context.Background()
 	backend := s3mem.New()
 	if err := backend.CreateBucket("seed-bucket"); err != nil {

@@ -75,10 +75,9 @@ func startS3(t *testing.T, bucket string) []string {
 
 const seedKV1 = "/usr/lib/spark/examples/src/main/resources/kv1.txt"
 
-// seedFixture places kv1.txt where the seed script expects it and the toy Parquet data in an S3 bucket on
-// loopback; it returns the `waggle run` arguments of the seed job (as the EMR sample submits it) and the
-// number of toy rows.
-func seedFixture(t *testing.T) ([]string, int) {
+// placeSeedKV1 copies the seed's kv1.txt to the path the unchanged seed script loads it from (skipping
+// the test when that is impossible: not root, or ../shared missing).
+func placeSeedKV1(t *testing.T) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to place kv1.txt at " + seedKV1)
@@ -93,6 +92,14 @@ func seedFixture(t *testing.T) ([]string, int) {
 	if err := os.WriteFile(seedKV1, kv1, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// seedFixture places kv1.txt where the seed script expects it and the toy Parquet data in an S3 bucket on
+// loopback; it returns the `waggle run` arguments of the seed job (as the EMR sample submits it) and the
+// number of toy rows.
+func seedFixture(t *testing.T) ([]string, int) {
+	t.Helper()
+	placeSeedKV1(t)
 	ctx := context.Background()
 	s3conf := startS3(t, "seed-bucket")
 	local := t.TempDir()

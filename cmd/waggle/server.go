@@ -85,15 +85,7 @@ func (h hmsMetrics) ObserveCall(method string, outcome hms.Outcome, d time.Durat
 func (h hmsMetrics) ObserveConn(event string) {}
 
 func runServer(ctx context.Context, f *serverFlags) error {
-	var cli [][2]string
-	for _, group := range [][]string{f.hiveconf, f.conf} {
-		p, err := pairs(group)
-		if err != nil {
-			return &exitError{code: 2, err: err}
-		}
-		cli = append(cli, p...)
-	}
-	conf, err := config.Load(nil, cli)
+	conf, err := loadConf(f.hiveconf, f.conf)
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}

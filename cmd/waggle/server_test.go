@@ -184,20 +184,8 @@ func (a *awsCLI) waitState(t *testing.T, ep, vc, id string, timeout time.Duratio
 // from --endpoint-url, then the job's state, list filters, statements, and stdout.gz under logUri; then a
 // cancelled long job and a failing one.
 func TestAWSCLISeedJob(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to place kv1.txt at " + seedKV1)
-	}
-	kv1, err := os.ReadFile("../../../shared/seed/kv1.txt")
-	if err != nil {
-		t.Skipf("seed data not available: %v", err)
-	}
+	placeSeedKV1(t)
 	aws := newAWSCLI(t)
-	if err := os.MkdirAll(filepath.Dir(seedKV1), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(seedKV1, kv1, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	s3conf := startS3(t, "seed-bucket")
 	s3ep := s3Endpoint(s3conf)

@@ -550,19 +550,7 @@ func podSecurity(uid int64) *corev1.PodSecurityContext {
 // wagglePod is the pod of the waggle engine: the wrapper running `waggle run`, the script mounted in its work
 // dir, the configuration as hive-site.xml (ConfigMap) + spark-defaults.conf (Secret) in WAGGLE_CONF_DIR.
 func wagglePod(spec jobs.AttemptSpec, opts BuildOptions, name, scriptName, sa string, r driverResources, withSecret bool) (corev1.PodSpec, string) {
-	args := []string{"run", scriptName}
-	for _, kv := range spec.HiveVars {
-		args = append(args, "--hivevar", kv[0]+"="+kv[1])
-	}
-	if spec.Database != "" {
-		args = append(args, "--database", spec.Database)
-	}
-	if spec.Silent {
-		args = append(args, "-S")
-	}
-	if spec.Verbose {
-		args = append(args, "-v")
-	}
+	args := spec.RunArgs(scriptName)
 	sources := []corev1.VolumeProjection{{ConfigMap: &corev1.ConfigMapProjection{
 		LocalObjectReference: corev1.LocalObjectReference{Name: name + "-conf"},
 		Items:                []corev1.KeyToPath{{Key: "hive-site.xml", Path: "hive-site.xml"}}}}}
