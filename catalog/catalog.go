@@ -66,6 +66,14 @@ type Catalog interface {
 	// AlterPartition replaces the partition with oldValues by p; different
 	// p.Values rename it.
 	AlterPartition(ctx context.Context, db, table string, oldValues []string, p *Partition) error
+	// AlterPartitions replaces each partition of db.table whose values are
+	// p.Values by p, all or nothing: in one transaction (one metastore call
+	// for a remote HMS), so a failure or a crash leaves either every
+	// partition as it was or every one replaced. Values do not change (use
+	// AlterPartition to rename); p.DBName and p.TableName are ignored. An
+	// unknown table or partition fails the whole call with ErrNotFound. An
+	// empty parts does nothing.
+	AlterPartitions(ctx context.Context, db, table string, parts []*Partition) error
 	// DropPartition drops the partition's metadata.
 	DropPartition(ctx context.Context, db, table string, values []string) error
 

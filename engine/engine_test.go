@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/waggle-dev/waggle/catalog"
 	"github.com/waggle-dev/waggle/catalog/sqlstore"
 	"github.com/waggle-dev/waggle/storage"
 )
@@ -24,14 +25,25 @@ type harness struct {
 
 func newHarness(t *testing.T, conf ...string) *harness {
 	t.Helper()
+	return newHarnessWrapped(t, nil, conf...)
+}
+
+// newHarnessWrapped is newHarness with the session's catalog wrapped by wrap (nil: none), e.g. to count
+// or fail metastore calls.
+func newHarnessWrapped(t *testing.T, wrap func(catalog.Catalog) catalog.Catalog, conf ...string) *harness {
+	t.Helper()
 	h := &harness{t: t, dir: t.TempDir()}
 	h.wh = filepath.Join(h.dir, "warehouse")
 	ctx := context.Background()
-	cat, err := sqlstore.Open(ctx, sqlstore.Options{Driver: "sqlite", DSN: filepath.Join(h.dir, "metastore.db"), Warehouse: "file://" + h.wh})
+	store, err := sqlstore.Open(ctx, sqlstore.Options{Driver: "sqlite", DSN: filepath.Join(h.dir, "metastore.db"), Warehouse: "file://" + h.wh})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cat.Close() })
+	t.Cleanup(func() { store.Close() })
+	var cat catalog.Catalog = store
+	if wrap != nil {
+		cat = wrap(store)
+	}
 	c := map[string]string{"hive.metastore.warehouse.dir": "file://" + h.wh}
 	for _, kv := range conf {
 		k, v, _ := strings.Cut(kv, "=")

@@ -59,13 +59,15 @@ func (x *stmtExec) alterTable(ctx context.Context, n *ast.AlterTableStmt) error 
 			if err != nil {
 				return x.wrap(n, err)
 			}
+			var moved []*catalog.Partition
 			for _, p := range parts {
 				if p.SD != nil && strings.HasPrefix(p.SD.Location, oldRoot+"/") {
 					p.SD.Location = newRoot + strings.TrimPrefix(p.SD.Location, oldRoot)
-					if err := s.cat.AlterPartition(ctx, ndb, nname, p.Values, p); err != nil {
-						return x.wrap(n, err)
-					}
+					moved = append(moved, p)
 				}
+			}
+			if err := s.cat.AlterPartitions(ctx, ndb, nname, moved); err != nil { // one transaction
+				return x.wrap(n, err)
 			}
 		}
 		return nil
@@ -322,9 +324,10 @@ func (x *stmtExec) alterMatchingPartitions(ctx context.Context, t *catalog.Table
 	}
 	for _, p := range parts {
 		f(p.SD)
-		if err := x.s.cat.AlterPartition(ctx, t.DBName, t.Name, p.Values, p); err != nil {
-			return x.wrap(spec, err)
-		}
+	}
+	// One transaction: all matching partitions change, or none.
+	if err := x.s.cat.AlterPartitions(ctx, t.DBName, t.Name, parts); err != nil {
+		return x.wrap(spec, err)
 	}
 	return nil
 }

@@ -341,9 +341,11 @@ func (s *Session) nextID() string {
 //   - version switch (INSERT OVERWRITE / LOAD DATA OVERWRITE of a managed table or of an existing
 //     partition of a managed table, waggle.write.atomic.overwrite=managed, the default): the new files
 //     are written into a fresh directory <data root>/base_waggle_<id>, which no reader looks at; the
-//     commit is one metastore call that points the table or partition at it (AlterTable /
-//     AlterPartition); the old files are deleted afterwards. A crash at any point leaves the old or the
-//     new location in the metastore, each complete: readers through the metastore see old or new.
+//     commit is one metastore call that points the table at it (AlterTable), or all the existing
+//     partitions the statement overwrites at theirs (AlterPartitions, one transaction); the old files
+//     are deleted afterwards. A crash at any point leaves the old or the new locations in the
+//     metastore, each complete and all of one table's partitions alike: readers through the metastore
+//     see old or new. New partitions of the statement are registered by a second call right after.
 //   - in place (appends, new partitions, EXTERNAL tables, directories, temporary tables, and an
 //     overwrite of an empty table with at most one new file): files are staged under
 //     <dir>/.hive-staging_waggle_<id>/ and renamed into dir at commit (old files, on OVERWRITE, first
@@ -661,10 +663,11 @@ func (w *writer) stageDynamic(ctx context.Context, query string, static []string
 }
 
 // commit publishes the staged files. In-place directories get their files renamed in (old ones moved to
-// trash first on OVERWRITE); version directories are made to exist; then the table or partitions are
-// switched to their version directories, one metastore call each; then new partitions are registered,
-// in one call. Any failure rolls back (switches undone, renames reversed, new directories deleted), so
-// readers see the old data. Only then are old files deleted.
+// trash first on OVERWRITE); version directories are made to exist; then the table, or all the existing
+// partitions together, are switched to their version directories in one metastore call (AlterTable /
+// AlterPartitions); then new partitions are registered, in one more call. Any failure rolls back
+// (switch undone in one call, renames reversed, new directories deleted), so readers see the old data.
+// Only then are old files deleted.
 func (w *writer) commit(ctx context.Context) error {
 	x, s := w.x, w.x.s
 	ctx = context.WithoutCancel(ctx) // a commit in progress is not interrupted half-way
@@ -680,26 +683,21 @@ func (w *writer) commit(ctx context.Context) error {
 		}
 	}
 	if err == nil {
-		for _, d := range w.targets {
-			if !d.version {
-				continue
-			}
-			if err = w.switchTo(ctx, d, d.staging); err != nil {
-				break
-			}
-			d.switched = true
-		}
+		err = w.switchVersions(ctx, true)
 	}
 	if err == nil && len(w.addParts) > 0 {
 		err = s.cat.AddPartitions(ctx, w.addParts, true)
 	}
 	if err != nil {
-		for _, d := range w.targets {
-			if d.version {
-				if d.switched && w.switchTo(ctx, d, d.dir) != nil {
+		if w.switchVersions(ctx, false) != nil {
+			for _, d := range w.targets {
+				if d.switched {
 					d.keepNew = true // the metastore still points there: keep it
 				}
-			} else {
+			}
+		}
+		for _, d := range w.targets {
+			if !d.version {
 				w.rollbackDir(ctx, d)
 			}
 		}
@@ -724,21 +722,52 @@ func (w *writer) commit(ctx context.Context) error {
 	return nil
 }
 
-// switchTo points d's table or partition at loc, in one metastore call.
-func (w *writer) switchTo(ctx context.Context, d *stagedDir, loc string) error {
+// switchVersions points the version targets at their new directories (forward) or, to undo, the switched
+// ones back at their old directories, and records which are switched. The table is one AlterTable; all
+// existing partitions of the statement are one AlterPartitions call — one metastore transaction, so a
+// crash or a failure leaves every partition at its old location or every one at its new location.
+func (w *writer) switchVersions(ctx context.Context, forward bool) error {
 	s := w.x.s
-	if d.part != nil {
+	var (
+		parts []*catalog.Partition
+		dirs  []*stagedDir
+	)
+	for _, d := range w.targets {
+		if !d.version || d.switched == forward {
+			continue
+		}
+		loc := d.dir
+		if forward {
+			loc = d.staging
+		}
+		if d.part == nil {
+			t := *w.t
+			sd := *t.SD
+			sd.Location = loc
+			t.SD = &sd
+			if err := s.cat.AlterTable(ctx, w.t.DBName, w.t.Name, &t); err != nil {
+				return err
+			}
+			d.switched = forward
+			continue
+		}
 		p := *d.part
 		sd := *p.SD
 		sd.Location = loc
 		p.SD = &sd
-		return s.cat.AlterPartition(ctx, w.t.DBName, w.t.Name, d.part.Values, &p)
+		parts = append(parts, &p)
+		dirs = append(dirs, d)
 	}
-	t := *w.t
-	sd := *t.SD
-	sd.Location = loc
-	t.SD = &sd
-	return s.cat.AlterTable(ctx, w.t.DBName, w.t.Name, &t)
+	if len(parts) == 0 {
+		return nil
+	}
+	if err := s.cat.AlterPartitions(ctx, w.t.DBName, w.t.Name, parts); err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		d.switched = forward
+	}
+	return nil
 }
 
 func (w *writer) commitDir(ctx context.Context, d *stagedDir) error {

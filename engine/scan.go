@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path"
 	"strconv"
 	"strings"
 
@@ -53,8 +52,8 @@ func (r resolver) ResolveTable(ctx context.Context, db, name string) (*translate
 		tt.ViewText = t.ViewExpandedText
 		return tt, nil
 	}
-	tt.Scan = func(ctx context.Context, filter string) (string, error) {
-		return s.scanSQL(ctx, t, data, part, filter)
+	tt.Scan = func(ctx context.Context, req translate.ScanRequest) (string, error) {
+		return s.scanSQL(ctx, t, data, part, req)
 	}
 	return tt, nil
 }
@@ -80,7 +79,10 @@ func tableSpec(t *catalog.Table, sd *catalog.StorageDescriptor, data []translate
 // dataFiles lists the visible data files directly under dir (Hive ignores names starting with _ or .)
 // and makes them local: object-store files are fetched into the session cache, several at a time
 // (waggle.s3.fetch.parallelism, default 8), and reused by later statements while unchanged (ETag).
-func (s *Session) dataFiles(ctx context.Context, dir string) ([]string, error) {
+// When the scan reads only some columns (columns not nil) of a Parquet table, only the bytes of those
+// columns are fetched (footer and column chunks, tableformat.ParquetPlan) into the session's partial
+// files, unless waggle.s3.fetch.partial is false.
+func (s *Session) dataFiles(ctx context.Context, dir string, spec tableformat.Spec, columns []string) ([]string, error) {
 	infos, err := s.st.ListFiles(ctx, dir, false)
 	if err != nil {
 		if errors.Is(err, storage.ErrNotExist) {
@@ -101,9 +103,30 @@ func (s *Session) dataFiles(ctx context.Context, dir string) ([]string, error) {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(par)
+	var plan storage.Planner
+	if spec.Format == tableformat.Parquet && columns != nil && s.conf["waggle.s3.fetch.partial"] != "false" {
+		plan = func(_ context.Context, local string, size int64, have []storage.Range) ([]storage.Range, bool, error) {
+			h := make([]tableformat.ByteRange, len(have))
+			for i, r := range have {
+				h[i] = tableformat.ByteRange(r)
+			}
+			need, whole, err := tableformat.ParquetPlan(local, size, h, columns)
+			out := make([]storage.Range, len(need))
+			for i, r := range need {
+				out[i] = storage.Range(r)
+			}
+			return out, whole, err
+		}
+	}
 	for i, p := range paths {
 		g.Go(func() error {
-			local, err := s.st.Localize(gctx, p, path.Join(s.tmp, "cache"))
+			var local string
+			var err error
+			if plan != nil {
+				local, err = s.st.LocalizePartial(gctx, p, s.cacheLinks(), s.partialDir(), plan)
+			} else {
+				local, err = s.st.Localize(gctx, p, s.cacheLinks())
+			}
 			files[i] = local
 			return err
 		})
@@ -115,13 +138,14 @@ func (s *Session) dataFiles(ctx context.Context, dir string) ([]string, error) {
 }
 
 // scanSQL builds the DuckDB query reading table t: its data columns followed by its partition columns.
-func (s *Session) scanSQL(ctx context.Context, t *catalog.Table, data, part []translate.Column, filter string) (string, error) {
+func (s *Session) scanSQL(ctx context.Context, t *catalog.Table, data, part []translate.Column, req translate.ScanRequest) (string, error) {
+	filter := req.PartitionFilter
 	if len(part) == 0 {
 		spec, err := tableSpec(t, t.SD, data, s.facts)
 		if err != nil {
 			return "", err
 		}
-		files, err := s.dataFiles(ctx, t.SD.Location)
+		files, err := s.dataFiles(ctx, t.SD.Location, spec, req.Columns)
 		if err != nil {
 			return "", err
 		}
@@ -137,7 +161,7 @@ func (s *Session) scanSQL(ctx context.Context, t *catalog.Table, data, part []tr
 		if err != nil {
 			return "", err
 		}
-		files, err := s.dataFiles(ctx, p.SD.Location)
+		files, err := s.dataFiles(ctx, p.SD.Location, spec, req.Columns)
 		if err != nil {
 			return "", err
 		}

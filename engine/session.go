@@ -225,11 +225,22 @@ func (s *Session) Close() error {
 	if s.db != nil {
 		errs = append(errs, s.db.Close())
 	}
+	if s.st != nil {
+		_ = s.st.ReleasePartials(s.partialDir())
+	}
 	if s.ownTmp {
 		errs = append(errs, os.RemoveAll(s.tmp))
 	}
 	return errors.Join(errs...)
 }
+
+// cacheLinks is the directory of the session's links to shared object-cache entries, released after
+// every statement.
+func (s *Session) cacheLinks() string { return filepath.Join(s.tmp, "cache") }
+
+// partialDir holds the object-store files the session fetched in part (Storage.LocalizePartial),
+// kept for later statements and released when the session closes.
+func (s *Session) partialDir() string { return filepath.Join(s.tmp, "partial") }
 
 // Storage returns the session's storage (for callers that read scripts from object stores).
 func (s *Session) Storage() *storage.Storage { return s.st }
@@ -307,7 +318,7 @@ func (s *Session) Execute(ctx context.Context, st script.Statement) Record {
 		}
 	}
 	// Cached object-store files are pinned (hard-linked) only while a statement reads them.
-	_ = s.st.ReleaseLinks(filepath.Join(s.tmp, "cache"))
+	_ = s.st.ReleaseLinks(s.cacheLinks())
 	// Rows reach the terminal (or pipe) statement by statement, as with the Hive CLI.
 	if f, ok := s.stdout.(interface{ Flush() error }); ok {
 		_ = f.Flush()

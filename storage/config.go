@@ -27,6 +27,7 @@ const (
 	sufPaging        = "paging.maximum"           // keys per list request, capped at 1000
 	sufPartSize      = "multipart.size"           // default 64M
 	sufThreshold     = "multipart.threshold"      // default 128M
+	sufCopyThreshold = "copy.multipart.threshold" // server-side copies above it are multipart; default 5G (S3's CopyObject limit)
 	sufBufferDir     = "buffer.dir"               // temp files of S3 writes; default os.TempDir()
 
 	// Credentials beyond static keys (all per-bucket overridable).
@@ -56,6 +57,11 @@ const (
 	defaultPartSize  = 64 << 20
 	defaultThreshold = 128 << 20
 	maxParts         = 10000
+
+	// S3 refuses CopyObject for sources above 5 GiB and parts below 5 MiB
+	// (except the last).
+	defaultCopyThreshold = 5 << 30
+	minPartSize          = 5 << 20
 )
 
 // s3Settings is the effective S3A configuration of one bucket.
@@ -70,6 +76,7 @@ type s3Settings struct {
 	pageSize     int32
 	partSize     int64
 	threshold    int64
+	copyThresh   int64 // server-side copies of larger objects are multipart
 	bufferDir    string
 
 	profile         string
@@ -168,6 +175,9 @@ func s3SettingsFor(conf map[string]string, bucket string) (s3Settings, error) {
 		return c, err
 	}
 	if c.threshold, err = sizeSetting(get, sufThreshold, defaultThreshold); err != nil {
+		return c, err
+	}
+	if c.copyThresh, err = sizeSetting(get, sufCopyThreshold, defaultCopyThreshold); err != nil {
 		return c, err
 	}
 	_, c.bufferDir = get(sufBufferDir)

@@ -46,6 +46,10 @@ type fakeS3 struct {
 	accessKeys []string // access key id of each signed request
 	tokens     []string // X-Amz-Security-Token of each request
 	requests   []string // "METHOD /path?query"
+
+	// intercept, when set, sees each request (after it is recorded) before
+	// the server does; returning true means it has answered the request.
+	intercept func(w http.ResponseWriter, r *http.Request) bool
 }
 
 var credRE = regexp.MustCompile(`Credential=([^/]+)/`)
@@ -61,7 +65,11 @@ func newFakeS3(t *testing.T, buckets ...string) *fakeS3 {
 		}
 		f.tokens = append(f.tokens, r.Header.Get("X-Amz-Security-Token"))
 		f.requests = append(f.requests, r.Method+" "+r.URL.RequestURI())
+		intercept := f.intercept
 		f.mu.Unlock()
+		if intercept != nil && intercept(w, r) {
+			return
+		}
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
@@ -85,6 +93,13 @@ func (f *fakeS3) count(substr string) int {
 		}
 	}
 	return n
+}
+
+// setIntercept installs fn as f.intercept (nil removes it).
+func (f *fakeS3) setIntercept(fn func(w http.ResponseWriter, r *http.Request) bool) {
+	f.mu.Lock()
+	f.intercept = fn
+	f.mu.Unlock()
 }
 
 func (f *fakeS3) lastAccessKey() string {

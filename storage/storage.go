@@ -20,8 +20,10 @@ type Storage struct {
 	def   location
 	local localFS
 
-	mu      sync.Mutex
-	buckets map[string]*s3Bucket
+	mu           sync.Mutex
+	buckets      map[string]*s3Bucket
+	partials     map[string]*partial // LocalizePartial's files, by path
+	partialBytes int64               // bytes fetched into them
 
 	cache *objectCache
 	dlSem chan struct{} // bounds concurrent ranged GETs
@@ -45,6 +47,7 @@ var _ FS = (*Storage)(nil)
 //	fs.s3a.paging.maximum              keys per list request (default and maximum 1000)
 //	fs.s3a.multipart.threshold         upload size above which multipart is used (default 128M)
 //	fs.s3a.multipart.size              multipart part size (default 64M; S3 needs >= 5M)
+//	fs.s3a.copy.multipart.threshold    server-side copies above this are multipart (default 5G)
 //	fs.s3a.buffer.dir                  where S3 writes are buffered (default os.TempDir())
 //	fs.s3a.aws.profile                 named profile of the shared AWS config/credentials files
 //	fs.s3a.assumed.role.arn            assume this role with STS (signed with the credentials above)
@@ -348,7 +351,7 @@ func (s *Storage) copyLoc(ctx context.Context, sl location, sb backend, dl locat
 		return err
 	}
 	if !info.IsDir {
-		return copyFile(ctx, sl, sb, dl, db)
+		return copyFile(ctx, sl, info.Size, sb, dl, db)
 	}
 	if _, inside := dl.rel(sl); inside {
 		return pathErr("copy", sl, fmt.Errorf("cannot copy a directory into itself (%s)", dl))
@@ -369,17 +372,18 @@ func (s *Storage) copyLoc(ctx context.Context, sl location, sb backend, dl locat
 		if !ok {
 			return pathErr("copy", sl, fmt.Errorf("listed file %s lies outside", f.Path))
 		}
-		if err := copyFile(ctx, sl.child(rel), sb, dl.child(filepath.FromSlash(rel)), db); err != nil {
+		if err := copyFile(ctx, sl.child(rel), f.Size, sb, dl.child(filepath.FromSlash(rel)), db); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// copyFile copies one file; within one bucket it is a server-side copy.
-func copyFile(ctx context.Context, sl location, sb backend, dl location, db backend) error {
+// copyFile copies one file of the given size (as listed; -1: unknown); within one bucket it is a
+// server-side copy.
+func copyFile(ctx context.Context, sl location, size int64, sb backend, dl location, db backend) error {
 	if s3b, ok := sb.(*s3Bucket); ok && sl.kind == kindS3 && dl.kind == kindS3 && sl.bucket == dl.bucket {
-		return s3b.copyObject(ctx, sl, dl)
+		return s3b.copyObjectSize(ctx, sl, dl, size)
 	}
 	r, err := sb.open(ctx, sl)
 	if err != nil {

@@ -33,11 +33,21 @@ type Table struct {
 	// place of the view (view columns then take the names in Columns).
 	ViewText string
 	// Scan returns a DuckDB SQL query (without surrounding parentheses) yielding the table's data columns
-	// followed by its partition columns, with DuckDB types for the Hive types. partitionFilter is a
-	// DuckDB boolean expression over the partition columns (referenced by plain quoted names, values of
-	// the columns' types) built from the query's WHERE conjuncts that mention only partition columns
-	// and constants — "" for no pruning. Only the partitions it accepts are read.
-	Scan func(ctx context.Context, partitionFilter string) (string, error)
+	// followed by its partition columns, with DuckDB types for the Hive types, for the scan described by
+	// req.
+	Scan func(ctx context.Context, req ScanRequest) (string, error)
+}
+
+// ScanRequest says what a query needs from one scan of a table.
+type ScanRequest struct {
+	// PartitionFilter is a DuckDB boolean expression over the partition columns (referenced by plain
+	// quoted names, values of the columns' types) built from the query's WHERE conjuncts that mention
+	// only partition columns and constants — "" for no pruning. Only the partitions it accepts are read.
+	PartitionFilter string
+	// Columns lists (lower case) the data columns the query reads from this scan; nil means all. The
+	// scan SQL must still yield every column, but the others may be read from files fetched in part
+	// (their values are never looked at). Empty (not nil): no data column is read (count(*)).
+	Columns []string
 }
 
 // TableResolver resolves table names. db is "" when the query did not qualify the name (the resolver uses

@@ -127,7 +127,8 @@ func TestCorpusQueriesTranslate(t *testing.T) {
 		}
 		tn := name
 		res.tables[name] = &Table{DB: "default", Name: name, Columns: cols, PartitionColumns: parts,
-			Scan: func(ctx context.Context, filter string) (string, error) {
+			Scan: func(ctx context.Context, req ScanRequest) (string, error) {
+				filter := req.PartitionFilter
 				q := "SELECT * FROM " + duckdbsql.Ident(tn)
 				if filter != "" {
 					q += " WHERE " + filter

@@ -225,6 +225,7 @@ func (t *translator) tableName(outer *scope, r *ast.TableName) (*fromNode, []*re
 	for _, c := range tbl.PartitionColumns {
 		rel.cols = append(rel.cols, column{name: lower(c.Name), t: c.Type, sql: lower(c.Name)})
 	}
+	rel.used, rel.late = make([]bool, len(rel.cols)), &t.lateRef
 	n := &fromNode{rel: rel}
 	if r.Sample != nil {
 		if r.Sample.Bucket != nil {
@@ -370,7 +371,17 @@ func (t *translator) emitFrom(n *fromNode, filters map[*relation]string) (string
 		if rel.table.Scan == nil {
 			return "", errorf(0, "table %s.%s cannot be read", rel.table.DB, rel.table.Name)
 		}
-		scan, err := rel.table.Scan(t.ctx, filters[rel])
+		req := ScanRequest{PartitionFilter: filters[rel]}
+		if !t.allColumns && rel.used != nil {
+			req.Columns = []string{}
+			for i := 0; i < rel.nData; i++ {
+				if rel.used[i] {
+					req.Columns = append(req.Columns, rel.cols[i].name)
+				}
+			}
+		}
+		rel.scanned = true
+		scan, err := rel.table.Scan(t.ctx, req)
 		if err != nil {
 			return "", err
 		}

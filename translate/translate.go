@@ -17,9 +17,19 @@ import (
 //
 // For Hive's FROM-first statements (`[WITH ...] FROM src INSERT ... SELECT ...`), the engine passes each
 // body as a Select whose With and From are the statement's: see FromFirst.
+//
+// Each table scan is told which data columns the query reads (ScanRequest.Columns), so that object-store
+// files can be fetched in part. A column reference met after its table's scan was emitted (which the
+// translator's order of work should never produce) makes Query translate the statement again with
+// every scan reading all columns: a projection is never narrower than what the SQL reads.
 func Query(ctx context.Context, env *Env, q ast.Query) (*Result, error) {
 	t := newTranslator(ctx, env)
 	r, err := t.query(q, nil)
+	if err == nil && t.lateRef {
+		t = newTranslator(ctx, env)
+		t.allColumns = true
+		r, err = t.query(q, nil)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +116,9 @@ type translator struct {
 	n     int
 	ctes  *cte
 	views int // view nesting depth (guards against recursive views)
+
+	allColumns bool // scans read every data column (no projection)
+	lateRef    bool // a column of a scanned table was referenced after its scan was emitted
 }
 
 func newTranslator(ctx context.Context, env *Env) *translator {
@@ -174,9 +187,21 @@ type relation struct {
 	table    *Table
 	nData    int  // number of data columns (the rest are partition columns)
 	bare     bool // render columns unqualified (partition filters)
+
+	// Projection of a table scan: used marks the columns referenced so far; scanned is set when the scan
+	// was emitted (with the columns used then), late when a new column was referenced after that.
+	used    []bool
+	scanned bool
+	late    *bool
 }
 
 func (r *relation) ref(i int) string {
+	if r.used != nil && !r.used[i] {
+		r.used[i] = true
+		if r.scanned && r.late != nil {
+			*r.late = true
+		}
+	}
 	if r.bare {
 		return duckdbsql.Ident(r.cols[i].sql)
 	}

@@ -110,7 +110,7 @@ func (t *translator) ResolveTable(ctx context.Context, db, name string) (*transl
 		return nil, fmt.Errorf("%s: partitioned tables are not part of TPC-H", name)
 	}
 	return &translate.Table{DB: tbl.DBName, Name: tbl.Name, Columns: data,
-		Scan: func(ctx context.Context, _ string) (string, error) {
+		Scan: func(ctx context.Context, _ translate.ScanRequest) (string, error) {
 			spec, err := tableformat.SpecFrom(tbl.SD.SerDe.SerializationLib, tbl.SD.InputFormat, tbl.SD.SerDe.Parameters, tbl.Parameters, specCols)
 			if err != nil {
 				return "", err

@@ -513,6 +513,30 @@ func (c *Client) AlterPartition(ctx context.Context, db, table string, oldValues
 	})
 }
 
+// AlterPartitions implements catalog.Catalog with one
+// alter_partitions_with_environment_context call, which Waggle's server and
+// a Java HMS (HiveAlterHandler.alterPartitions) run in one metastore
+// transaction.
+func (c *Client) AlterPartitions(ctx context.Context, db, table string, parts []*catalog.Partition) error {
+	if len(parts) == 0 {
+		return nil
+	}
+	tps := make([]*hm.Partition, len(parts))
+	for i, p := range parts {
+		if p == nil {
+			return catalog.Errorf(catalog.ErrInvalidObject, "Partition object is null")
+		}
+		tp := partToThrift(p)
+		// The server takes db and table from the arguments; a Java HMS also
+		// looks at each partition's own names.
+		tp.DbName, tp.TableName = db, table
+		tps[i] = tp
+	}
+	return c.do(ctx, "alter_partitions_with_environment_context", func(cl *hm.ThriftHiveMetastoreClient) error {
+		return cl.AlterPartitionsWithEnvironmentContext(ctx, db, table, tps, &hm.EnvironmentContext{Properties: map[string]string{}})
+	})
+}
+
 // DropPartition implements catalog.Catalog.
 func (c *Client) DropPartition(ctx context.Context, db, table string, values []string) error {
 	return c.do(ctx, "drop_partition", func(cl *hm.ThriftHiveMetastoreClient) error {

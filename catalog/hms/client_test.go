@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	hm "github.com/beltran/gohive/hive_metastore"
+
 	"github.com/waggle-dev/waggle/catalog"
 )
 
@@ -182,6 +184,78 @@ func roundTrip(t *testing.T, cat catalog.Catalog) {
 		t.Errorf("DropDatabase(cascade) returned %v", dropped)
 	}
 	wantKind(t, cat.DropTable(ctx, "default", "nothing"), catalog.ErrNotFound)
+}
+
+// TestRemoteAlterPartitionsIsAtomic: the client's AlterPartitions is one
+// alter_partitions_with_environment_context call, and the server runs it in
+// one metastore transaction: a missing partition among them alters none.
+// alter_partitions_req from a raw client behaves the same.
+func TestRemoteAlterPartitionsIsAtomic(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		ts := startServer(t, b, ServerOptions{})
+		cat := dialCatalog(t, "thrift://"+ts.addr, ClientOptions{})
+		must(t, cat.CreateDatabase(ctx, &catalog.Database{Name: "shop"}))
+		cols := []catalog.FieldSchema{{Name: "id", Type: "bigint"}}
+		must(t, cat.CreateTable(ctx, &catalog.Table{DBName: "shop", Name: "items", TableType: catalog.ManagedTable,
+			SD:            &catalog.StorageDescriptor{Cols: cols, Location: "file:///tmp/items", NumBuckets: -1},
+			PartitionKeys: []catalog.FieldSchema{{Name: "dt", Type: "string"}}}))
+		vals := [][]string{{"a"}, {"b"}, {"c"}}
+		for _, v := range vals {
+			must(t, cat.AddPartitions(ctx, []*catalog.Partition{{DBName: "shop", TableName: "items", Values: v,
+				SD: &catalog.StorageDescriptor{Cols: cols, NumBuckets: -1}}}, false))
+		}
+		relocated := func(version string, vals ...[]string) []*catalog.Partition {
+			var out []*catalog.Partition
+			for _, v := range vals {
+				out = append(out, &catalog.Partition{Values: v, Parameters: map[string]string{"v": version},
+					SD: &catalog.StorageDescriptor{Cols: cols, NumBuckets: -1, Location: "file:///tmp/items/dt=" + v[0] + "/base_" + version}})
+			}
+			return out
+		}
+		check := func(version string) {
+			t.Helper()
+			for _, v := range vals {
+				p, err := cat.GetPartition(ctx, "shop", "items", v)
+				must(t, err)
+				if want := "file:///tmp/items/dt=" + v[0] + "/base_" + version; p.SD.Location != want || p.Parameters["v"] != version {
+					t.Errorf("partition %v: location %s, v=%q; want %s, v=%q", v, p.SD.Location, p.Parameters["v"], want, version)
+				}
+			}
+		}
+
+		must(t, cat.AlterPartitions(ctx, "shop", "items", relocated("v1", vals...)))
+		check("v1")
+		if n := ts.stats.Method("alter_partitions_with_environment_context").Requests; n != 1 {
+			t.Errorf("alter_partitions_with_environment_context calls = %d, want 1", n)
+		}
+
+		err := cat.AlterPartitions(ctx, "shop", "items", relocated("v2", vals[0], vals[1], []string{"zz"}))
+		wantKind(t, err, catalog.ErrNotFound)
+		check("v1")
+		wantKind(t, cat.AlterPartitions(ctx, "shop", "nosuch", relocated("v2", vals[0])), catalog.ErrNotFound)
+
+		// The same through alter_partitions_req.
+		raw := dialRaw(t, ts.addr, false, false)
+		var tps []*hm.Partition
+		for _, p := range relocated("v3", vals[0], vals[1], []string{"zz"}) {
+			tp := partToThrift(p)
+			tp.DbName, tp.TableName = "shop", "items"
+			tps = append(tps, tp)
+		}
+		_, err = raw.AlterPartitionsReq(ctx, &hm.AlterPartitionsRequest{DbName: "shop", TableName: "items", Partitions: tps})
+		wantExc[*hm.InvalidOperationException](t, err, "Partition not found")
+		check("v1")
+		_, err = raw.AlterPartitionsReq(ctx, &hm.AlterPartitionsRequest{DbName: "shop", TableName: "items", Partitions: tps[:2]})
+		must(t, err)
+		for _, v := range vals[:2] {
+			p, err := cat.GetPartition(ctx, "shop", "items", v)
+			must(t, err)
+			if p.Parameters["v"] != "v3" {
+				t.Errorf("alter_partitions_req: partition %v has v=%q", v, p.Parameters["v"])
+			}
+		}
+	})
 }
 
 // TestDialTriesURIsInOrder: a dead first URI is skipped.

@@ -821,23 +821,22 @@ func (h *handler) alterTable(ctx context.Context, db, name string, tt *hm.Table,
 	if err != nil {
 		return err
 	}
+	var changed []*catalog.Partition
 	for _, p := range parts {
-		changed := false
+		c := false
 		if newLoc != "" && p.SD != nil && underDir(p.SD.Location, oldLoc) {
 			p.SD.Location = newLoc + strings.TrimPrefix(p.SD.Location, strings.TrimRight(oldLoc, "/"))
-			changed = true
+			c = true
 		}
 		if cascade && p.SD != nil {
 			p.SD.Cols = t.SD.Cols
-			changed = true
+			c = true
 		}
-		if changed {
-			if err := h.cat.AlterPartition(ctx, t.DBName, t.Name, p.Values, p); err != nil {
-				return err
-			}
+		if c {
+			changed = append(changed, p)
 		}
 	}
-	return nil
+	return h.cat.AlterPartitions(ctx, t.DBName, t.Name, changed) // one transaction
 }
 
 func (h *handler) TruncateTable(ctx context.Context, db, name string, partNames []string) error {

@@ -616,17 +616,18 @@ func (h *handler) alterPartitions(ctx context.Context, db, table string, tparts 
 	if err != nil {
 		return err
 	}
+	parts := make([]*catalog.Partition, 0, len(tparts))
 	for _, tp := range tparts {
 		if tp == nil {
 			return catalog.Errorf(catalog.ErrInvalidObject, "Partition object is null")
 		}
 		p := partFromThrift(tp)
 		p.DBName, p.TableName = t.DBName, t.Name
-		if err := h.cat.AlterPartition(ctx, t.DBName, t.Name, p.Values, p); err != nil {
-			return err
-		}
+		parts = append(parts, p)
 	}
-	return nil
+	// One catalog call: all of them are altered or none (Hive's
+	// alter_partitions is one transaction too).
+	return h.cat.AlterPartitions(ctx, t.DBName, t.Name, parts)
 }
 
 func (h *handler) AlterPartition(ctx context.Context, db, table string, p *hm.Partition) error {

@@ -284,77 +284,107 @@ func (s *Store) AlterPartition(ctx context.Context, db, table string, oldValues 
 		if err != nil {
 			return err
 		}
-		oldName, err := pt.partName(oldValues)
-		if err != nil {
-			return err
-		}
-		id, err := tx.partID(ctx, pt.ref.id, oldName)
-		if err != nil {
-			return err
-		}
-		if id == 0 {
-			return catalog.PartitionNotFound(pt.ref.db, pt.ref.name, oldName)
-		}
-		values := p.Values
-		if len(values) == 0 {
-			values = oldValues
-		}
-		name, err := pt.partName(values)
-		if err != nil {
-			return err
-		}
-		if name != oldName {
-			other, err := tx.partID(ctx, pt.ref.id, name)
-			if err != nil {
-				return err
-			}
-			if other != 0 {
-				return catalog.PartitionExists(pt.ref.db, pt.ref.name, name)
-			}
-		}
-		var oldSD sql.NullInt64
-		var created int64
-		if err := tx.queryRow(ctx, `SELECT "SD_ID", "CREATE_TIME" FROM "PARTITIONS" WHERE "PART_ID" = ?`, id).Scan(&oldSD, &created); err != nil {
-			return fmt.Errorf("alter partition %s: %w", oldName, err)
-		}
-		if p.CreateTime != 0 {
-			created = p.CreateTime
-		}
-		sd, cols, cdID, err := pt.partSD(p, name)
-		if err != nil {
-			return err
-		}
-		if cdID == 0 && oldSD.Valid {
-			// Keep sharing the partition's old column list if unchanged.
-			old, oldCD, err := tx.readSD(ctx, oldSD.Int64, pt.cache)
-			if err != nil {
-				return err
-			}
-			if sameCols(old.Cols, cols) {
-				cdID = oldCD
-			}
-		}
-		sdID, err := tx.insertSD(ctx, sd, cols, cdID)
-		if err != nil {
-			return fmt.Errorf("alter partition %s: %w", oldName, err)
-		}
-		if _, err := tx.exec(ctx, `UPDATE "PARTITIONS" SET "CREATE_TIME" = ?, "LAST_ACCESS_TIME" = ?, "PART_NAME" = ?, "SD_ID" = ?
-			WHERE "PART_ID" = ?`, created, p.LastAccessTime, name, sdID, id); err != nil {
-			return fmt.Errorf("alter partition %s: %w", oldName, err)
-		}
-		if oldSD.Valid {
-			if err := tx.deleteSD(ctx, oldSD.Int64); err != nil {
-				return err
-			}
-		}
-		if err := tx.deleteRows(ctx, "PARTITION_KEY_VALS", "PART_ID", id); err != nil {
-			return err
-		}
-		if err := tx.writePartitionVals(ctx, id, values); err != nil {
-			return err
-		}
-		return tx.replaceParams(ctx, "PARTITION_PARAMS", "PART_ID", id, withDDLTime(p.Parameters, s.now()))
+		return tx.alterPartition(ctx, pt, oldValues, p, s.now())
 	})
+}
+
+// AlterPartitions implements catalog.Catalog: one transaction for all of
+// parts, so a missing partition (or any other failure) alters none.
+func (s *Store) AlterPartitions(ctx context.Context, db, table string, parts []*catalog.Partition) error {
+	if len(parts) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(tx *txn) error {
+		pt, err := tx.partTable(ctx, db, table)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		for _, p := range parts {
+			if p == nil {
+				return catalog.Errorf(catalog.ErrInvalidObject, "Partition object is null")
+			}
+			if err := tx.alterPartition(ctx, pt, p.Values, p, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// alterPartition replaces the partition of pt with oldValues by p (renaming
+// it when p.Values differ) inside tx.
+func (t *txn) alterPartition(ctx context.Context, pt *partTable, oldValues []string, p *catalog.Partition, now int64) error {
+	oldName, err := pt.partName(oldValues)
+	if err != nil {
+		return err
+	}
+	id, err := t.partID(ctx, pt.ref.id, oldName)
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		return catalog.PartitionNotFound(pt.ref.db, pt.ref.name, oldName)
+	}
+	values := p.Values
+	if len(values) == 0 {
+		values = oldValues
+	}
+	name, err := pt.partName(values)
+	if err != nil {
+		return err
+	}
+	if name != oldName {
+		other, err := t.partID(ctx, pt.ref.id, name)
+		if err != nil {
+			return err
+		}
+		if other != 0 {
+			return catalog.PartitionExists(pt.ref.db, pt.ref.name, name)
+		}
+	}
+	var oldSD sql.NullInt64
+	var created int64
+	if err := t.queryRow(ctx, `SELECT "SD_ID", "CREATE_TIME" FROM "PARTITIONS" WHERE "PART_ID" = ?`, id).Scan(&oldSD, &created); err != nil {
+		return fmt.Errorf("alter partition %s: %w", oldName, err)
+	}
+	if p.CreateTime != 0 {
+		created = p.CreateTime
+	}
+	sd, cols, cdID, err := pt.partSD(p, name)
+	if err != nil {
+		return err
+	}
+	if cdID == 0 && oldSD.Valid {
+		// Keep sharing the partition's old column list if unchanged.
+		old, oldCD, err := t.readSD(ctx, oldSD.Int64, pt.cache)
+		if err != nil {
+			return err
+		}
+		if sameCols(old.Cols, cols) {
+			cdID = oldCD
+		}
+	}
+	sdID, err := t.insertSD(ctx, sd, cols, cdID)
+	if err != nil {
+		return fmt.Errorf("alter partition %s: %w", oldName, err)
+	}
+	if _, err := t.exec(ctx, `UPDATE "PARTITIONS" SET "CREATE_TIME" = ?, "LAST_ACCESS_TIME" = ?, "PART_NAME" = ?, "SD_ID" = ?
+		WHERE "PART_ID" = ?`, created, p.LastAccessTime, name, sdID, id); err != nil {
+		return fmt.Errorf("alter partition %s: %w", oldName, err)
+	}
+	if oldSD.Valid {
+		if err := t.deleteSD(ctx, oldSD.Int64); err != nil {
+			return err
+		}
+	}
+	if err := t.deleteRows(ctx, "PARTITION_KEY_VALS", "PART_ID", id); err != nil {
+		return err
+	}
+	if err := t.writePartitionVals(ctx, id, values); err != nil {
+		return err
+	}
+	return t.replaceParams(ctx, "PARTITION_PARAMS", "PART_ID", id, withDDLTime(p.Parameters, now))
 }
 
 // DropPartition implements catalog.Catalog.

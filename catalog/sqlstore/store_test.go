@@ -489,6 +489,70 @@ func TestAlterAndDropPartition(t *testing.T) {
 	})
 }
 
+// TestAlterPartitionsIsAllOrNothing: AlterPartitions replaces several partitions in one transaction; a
+// missing partition among them fails the call with ErrNotFound and alters none.
+func TestAlterPartitionsIsAllOrNothing(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		s, _ := openTest(t, b)
+		ctx := context.Background()
+		createSalesDB(t, s)
+		must(t, s.CreateTable(ctx, fullTable()))
+		vals := [][]string{{"d1", "1"}, {"d2", "2"}, {"d3", "3"}}
+		for _, v := range vals {
+			must(t, s.AddPartitions(ctx, []*catalog.Partition{{DBName: "sales", TableName: "orders", Values: v}}, false))
+		}
+		sdRows := func() int {
+			var n int
+			must(t, rawRow(s, `SELECT COUNT(*) FROM "SDS"`).Scan(&n))
+			return n
+		}
+		nSDs := sdRows()
+		// moved returns the partitions with the given values, relocated under dir, with a parameter.
+		moved := func(dir string, vals ...[]string) []*catalog.Partition {
+			var out []*catalog.Partition
+			for _, v := range vals {
+				p := &catalog.Partition{DBName: "sales", TableName: "orders", Values: v, SD: &catalog.StorageDescriptor{NumBuckets: -1}}
+				if old, err := s.GetPartition(ctx, "sales", "orders", v); err == nil {
+					p = old
+				}
+				sd := *p.SD
+				sd.Location = "s3a://bucket/" + dir + "/" + strings.Join(v, "_")
+				p.SD = &sd
+				p.Parameters = map[string]string{"k": dir}
+				out = append(out, p)
+			}
+			return out
+		}
+		check := func(dir string) {
+			t.Helper()
+			for _, v := range vals {
+				got, err := s.GetPartition(ctx, "sales", "orders", v)
+				must(t, err)
+				if want := "s3a://bucket/" + dir + "/" + strings.Join(v, "_"); got.SD.Location != want || got.Parameters["k"] != dir {
+					t.Errorf("partition %v: location %s, k=%q; want %s, k=%q", v, got.SD.Location, got.Parameters["k"], want, dir)
+				}
+			}
+		}
+
+		must(t, s.AlterPartitions(ctx, "SALES", "Orders", moved("v1", vals...)))
+		check("v1")
+		if n := sdRows(); n != nSDs {
+			t.Errorf("SDS rows: %d after AlterPartitions, %d before", n, nSDs)
+		}
+
+		// The third partition does not exist: nothing changes.
+		err := s.AlterPartitions(ctx, "sales", "orders", moved("v2", vals[0], vals[1], []string{"d9", "9"}))
+		wantKind(t, err, catalog.ErrNotFound, "Partition not found: sales.orders/ds=d9/hr=9")
+		check("v1")
+		if n := sdRows(); n != nSDs {
+			t.Errorf("SDS rows: %d after a failed AlterPartitions, %d before", n, nSDs)
+		}
+
+		wantKind(t, s.AlterPartitions(ctx, "sales", "nosuch", moved("v3", vals[0])), catalog.ErrNotFound, "")
+		must(t, s.AlterPartitions(ctx, "sales", "orders", nil))
+	})
+}
+
 func TestFunctionRoundTrip(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		s, _ := openTest(t, b)
