@@ -131,7 +131,9 @@ func (s *Session) dataFiles(ctx context.Context, dir string, spec tableformat.Sp
 			return err
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	s.noteFetched(paths, files)
+	if err != nil {
 		return nil, err
 	}
 	return files, nil

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -102,6 +103,11 @@ type Session struct {
 	depth int
 	// facts remembers text files' scan results (tableformat) for the session.
 	facts *tableformat.FactCache
+
+	// fetched maps the local copies of the object-store files the statement reads to their paths
+	// (s3://...), so that errors name what the user knows.
+	fetchedMu sync.Mutex
+	fetched   map[string]string
 }
 
 // NewSession opens a session: an in-memory DuckDB with Hive-compatible settings, the function registry
@@ -319,6 +325,9 @@ func (s *Session) Execute(ctx context.Context, st script.Statement) Record {
 	}
 	// Cached object-store files are pinned (hard-linked) only while a statement reads them.
 	_ = s.st.ReleaseLinks(s.cacheLinks())
+	s.fetchedMu.Lock()
+	s.fetched = nil
+	s.fetchedMu.Unlock()
 	// Rows reach the terminal (or pipe) statement by statement, as with the Hive CLI.
 	if f, ok := s.stdout.(interface{ Flush() error }); ok {
 		_ = f.Flush()
@@ -396,7 +405,36 @@ func (x *stmtExec) wrap(n ast.Node, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		kind = KindCancelled
 	}
-	return &Error{Kind: kind, Pos: x.pos(n), Msg: err.Error(), Err: err}
+	return &Error{Kind: kind, Pos: x.pos(n), Msg: x.s.userMessage(err.Error()), Err: err}
+}
+
+// userMessage rewrites an error message of a lower layer for the user: local copies of object-store
+// files are named by their object-store paths, and DuckDB's "LINE n:" excerpt of the SQL it was given
+// (Waggle's translation, not the user's text; the error's position points into the user's) is dropped.
+func (s *Session) userMessage(msg string) string {
+	if i := strings.Index(msg, "\n\nLINE "); i >= 0 {
+		msg = strings.TrimRight(msg[:i], "\n ")
+	}
+	s.fetchedMu.Lock()
+	defer s.fetchedMu.Unlock()
+	for local, remote := range s.fetched {
+		msg = strings.ReplaceAll(msg, local, remote)
+	}
+	return msg
+}
+
+// noteFetched records that local holds the content of remote, for userMessage.
+func (s *Session) noteFetched(remote, local []string) {
+	s.fetchedMu.Lock()
+	defer s.fetchedMu.Unlock()
+	if s.fetched == nil {
+		s.fetched = map[string]string{}
+	}
+	for i, l := range local {
+		if l != "" && l != remote[i] {
+			s.fetched[l] = remote[i]
+		}
+	}
 }
 
 func sortedKeys(m map[string]string) []string {
