@@ -93,6 +93,10 @@ LOAD DATA LOCAL INPATH '` + filepath.Join(local, "pt/ds=b") + `' INTO TABLE pts 
 			}
 		}
 		f.mu.Unlock()
+		// The statement's record counts the same bytes, plus listings and HEAD-less XML bodies.
+		if rec := h.records[len(h.records)-1]; rec.S3Read < served || rec.S3Read > served+64<<10 || rec.S3Written != 0 {
+			t.Errorf("%s: record counts %d bytes read, %d written; the server served %d", tc.q, rec.S3Read, rec.S3Written, served)
+		}
 		share := float64(served) / float64(fileBytes)
 		t.Logf("%.3f of the table's bytes: %s", share, tc.q)
 		if share > tc.maxShare {

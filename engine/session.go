@@ -62,18 +62,21 @@ const (
 
 // Record is what happened to one statement.
 type Record struct {
-	Index    int             // 0-based ordinal in the script
-	Text     string          // the statement as written (before substitution)
-	Pos      script.Position // where it starts in the file
-	Status   Status
-	Start    time.Time
-	End      time.Time
-	Rows     int64 // rows produced (queries) or written (DML); -1 when not applicable
-	Bytes    int64 // bytes written to table files
-	Err      error
-	Kind     string   // statement kind, e.g. QUERY, INSERT, CREATETABLE
-	Columns  []string // result column names (queries)
-	Duration time.Duration
+	Index  int             // 0-based ordinal in the script
+	Text   string          // the statement as written (before substitution)
+	Pos    script.Position // where it starts in the file
+	Status Status
+	Start  time.Time
+	End    time.Time
+	Rows   int64 // rows produced (queries) or written (DML); -1 when not applicable
+	Bytes  int64 // bytes written to table files
+	// S3Read and S3Written count the bytes of the statement's object-store requests: response bodies
+	// received (downloads, listings) and request bodies sent (uploads, copies through Waggle).
+	S3Read, S3Written int64
+	Err               error
+	Kind              string   // statement kind, e.g. QUERY, INSERT, CREATETABLE
+	Columns           []string // result column names (queries)
+	Duration          time.Duration
 }
 
 // Session executes statements in order. It is not safe for concurrent use.
@@ -306,8 +309,11 @@ func (s *Session) RunScript(ctx context.Context, file, src string) error {
 // passed to Options.OnRecord.
 func (s *Session) Execute(ctx context.Context, st script.Statement) Record {
 	rec := Record{Index: st.Index, Text: st.Text, Pos: st.Pos(), Start: time.Now(), Rows: -1}
+	tr := s.st.Traffic()
+	read, written := tr.Received(), tr.Sent()
 	err := s.execute(ctx, st, &rec)
 	rec.End = time.Now()
+	rec.S3Read, rec.S3Written = tr.Received()-read, tr.Sent()-written
 	rec.Duration = rec.End.Sub(rec.Start)
 	if err != nil {
 		rec.Status = StatusFailed

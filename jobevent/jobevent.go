@@ -34,20 +34,22 @@ type Event struct {
 	Type string `json:"type"`
 
 	// statement
-	Index      int       `json:"index,omitempty"`      // 0-based ordinal in the script
-	File       string    `json:"file,omitempty"`       // script file as given
-	Line       int       `json:"line,omitempty"`       // 1-based line of the statement's first character
-	Col        int       `json:"col,omitempty"`        // 1-based column
-	Text       string    `json:"text,omitempty"`       // statement as written (before substitution)
-	Kind       string    `json:"kind,omitempty"`       // QUERY, CREATETABLE, LOAD, ...
-	Status     string    `json:"status,omitempty"`     // COMPLETED or FAILED
-	Start      time.Time `json:"start,omitzero"`       // UTC
-	End        time.Time `json:"end,omitzero"`         // UTC
-	DurationMs int64     `json:"durationMs,omitempty"` // End - Start in milliseconds
-	Rows       int64     `json:"rows"`                 // rows produced or written; -1 when not applicable
-	Bytes      int64     `json:"bytes,omitempty"`      // bytes written to table files
-	Error      string    `json:"error,omitempty"`      // "file:line:col: message" for failures
-	ErrorKind  string    `json:"errorKind,omitempty"`  // Parse, Semantic, Execution, Unsupported, Cancelled
+	Index      int       `json:"index,omitempty"`          // 0-based ordinal in the script
+	File       string    `json:"file,omitempty"`           // script file as given
+	Line       int       `json:"line,omitempty"`           // 1-based line of the statement's first character
+	Col        int       `json:"col,omitempty"`            // 1-based column
+	Text       string    `json:"text,omitempty"`           // statement as written (before substitution)
+	Kind       string    `json:"kind,omitempty"`           // QUERY, CREATETABLE, LOAD, ...
+	Status     string    `json:"status,omitempty"`         // COMPLETED or FAILED
+	Start      time.Time `json:"start,omitzero"`           // UTC
+	End        time.Time `json:"end,omitzero"`             // UTC
+	DurationMs int64     `json:"durationMs,omitempty"`     // End - Start in milliseconds
+	Rows       int64     `json:"rows"`                     // rows produced or written; -1 when not applicable
+	Bytes      int64     `json:"bytes,omitempty"`          // bytes written to table files
+	S3Read     int64     `json:"s3ReadBytes,omitempty"`    // bytes received from object stores
+	S3Written  int64     `json:"s3WrittenBytes,omitempty"` // bytes sent to object stores
+	Error      string    `json:"error,omitempty"`          // "file:line:col: message" for failures
+	ErrorKind  string    `json:"errorKind,omitempty"`      // Parse, Semantic, Execution, Unsupported, Cancelled
 
 	// end
 	ExitCode        int `json:"exitCode,omitempty"`

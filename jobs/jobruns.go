@@ -725,6 +725,7 @@ func (s *Service) execute(ctx context.Context, j *JobRun, n int, readopt bool) r
 		}
 		if s.cfg.Metrics != nil && e.Type == jobevent.TypeStatement {
 			s.cfg.Metrics.ObserveStatement(e.Status, time.Duration(e.DurationMs)*time.Millisecond)
+			s.cfg.Metrics.ObserveS3(e.S3Read, e.S3Written)
 		}
 	})
 	if errors.Is(context.Cause(ctx), ErrServerStopping) {

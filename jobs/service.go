@@ -63,6 +63,7 @@ type Config struct {
 type Observer interface {
 	ObserveJob(state string, d time.Duration)
 	ObserveStatement(status string, d time.Duration)
+	ObserveS3(read, written int64) // object-store bytes of one statement
 }
 
 // Service is the job service: the operations of the emr-containers API plus Waggle's extensions.

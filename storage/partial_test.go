@@ -183,3 +183,26 @@ func TestLocalizePartialBound(t *testing.T) {
 		t.Errorf("after ReleasePartials: %s, %v; want a partial file again", p, err)
 	}
 }
+
+// TestTraffic: a Storage counts the bytes its S3 requests send and receive.
+func TestTraffic(t *testing.T) {
+	ctx := context.Background()
+	f := newFakeS3(t, "bkt")
+	st := newStorage(t, f.conf(KeyCacheDir, t.TempDir()))
+	tr := st.Traffic()
+	body := strings.Repeat("0123456789", 10000)
+	writeFile(t, st, "s3://bkt/t/a.txt", body)
+	if n := tr.Sent(); n < int64(len(body)) || n > int64(len(body))+4096 {
+		t.Errorf("sent %d bytes uploading %d", n, len(body))
+	}
+	if _, err := st.Localize(ctx, "s3://bkt/t/a.txt", t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if n := tr.Received(); n < int64(len(body)) || n > int64(len(body))+4096 {
+		t.Errorf("received %d bytes downloading %d", n, len(body))
+	}
+	// Another Storage has its own counts.
+	if n := newStorage(t, f.conf()).Traffic().Received(); n != 0 {
+		t.Errorf("a new Storage received %d", n)
+	}
+}

@@ -32,7 +32,9 @@ type s3Bucket struct {
 	cfg    s3Settings
 }
 
-func newS3Bucket(ctx context.Context, bucket string, c s3Settings) (*s3Bucket, error) {
+// newS3Bucket makes the client of one bucket; the bytes its requests send and receive are added to
+// traffic.
+func newS3Bucket(ctx context.Context, bucket string, c s3Settings, traffic *Traffic) (*s3Bucket, error) {
 	var opts []func(*config.LoadOptions) error
 	if c.region != "" {
 		opts = append(opts, config.WithRegion(c.region))
@@ -101,8 +103,51 @@ func newS3Bucket(ctx context.Context, bucket string, c s3Settings) (*s3Bucket, e
 			o.BaseEndpoint = aws.String(c.endpoint)
 		}
 		o.UsePathStyle = c.pathStyle
+		// Counted after LoadDefaultConfig, which may still customise the buildable client (CA bundles).
+		o.HTTPClient = &countingClient{inner: o.HTTPClient, traffic: traffic}
 	})
 	return &s3Bucket{client: client, bucket: bucket, cfg: c}, nil
+}
+
+// Traffic counts the bytes a Storage's S3 requests sent (request bodies: uploads, copies through the
+// client, XML requests) and received (response bodies: downloads, listings, error documents), retries
+// included.
+type Traffic struct {
+	sent, received atomic.Int64
+}
+
+// Sent is the number of request body bytes sent so far.
+func (t *Traffic) Sent() int64 { return t.sent.Load() }
+
+// Received is the number of response body bytes received so far.
+func (t *Traffic) Received() int64 { return t.received.Load() }
+
+// countingClient is the SDK's HTTP client with the bodies counted into traffic.
+type countingClient struct {
+	inner   aws.HTTPClient
+	traffic *Traffic
+}
+
+func (c *countingClient) Do(req *http.Request) (*http.Response, error) {
+	if req.ContentLength > 0 {
+		c.traffic.sent.Add(req.ContentLength)
+	}
+	resp, err := c.inner.Do(req)
+	if resp != nil && resp.Body != nil {
+		resp.Body = &countingBody{ReadCloser: resp.Body, n: &c.traffic.received}
+	}
+	return resp, err
+}
+
+type countingBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(n))
+	return n, err
 }
 
 // redactedError hides credentials that an underlying error might echo.

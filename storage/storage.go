@@ -25,8 +25,9 @@ type Storage struct {
 	partials     map[string]*partial // LocalizePartial's files, by path
 	partialBytes int64               // bytes fetched into them
 
-	cache *objectCache
-	dlSem chan struct{} // bounds concurrent ranged GETs
+	cache   *objectCache
+	dlSem   chan struct{} // bounds concurrent ranged GETs
+	traffic Traffic       // bytes of all S3 requests
 }
 
 var _ FS = (*Storage)(nil)
@@ -90,6 +91,9 @@ func New(conf map[string]string) (*Storage, error) {
 	return &Storage{conf: c, def: def, local: localFS{conf: confine}, buckets: map[string]*s3Bucket{},
 		cache: &objectCache{settings: rs}, dlSem: make(chan struct{}, rs.parallel)}, nil
 }
+
+// Traffic returns the counts of the bytes this Storage's S3 requests have sent and received.
+func (s *Storage) Traffic() *Traffic { return &s.traffic }
 
 // CheckLocal checks a local path for code that reads or writes local files
 // itself (the engine's `source` command) and returns the absolute OS path
@@ -163,7 +167,7 @@ func (s *Storage) bucket(ctx context.Context, l location) (*s3Bucket, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := newS3Bucket(ctx, l.bucket, cfg)
+	b, err := newS3Bucket(ctx, l.bucket, cfg, &s.traffic)
 	if err != nil {
 		return nil, err
 	}

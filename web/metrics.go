@@ -115,17 +115,17 @@ func (m *Metrics) ObserveHMSCall(method, outcome string, d time.Duration) {
 	}
 }
 
-// AddS3BytesRead counts bytes read from S3.
-func (m *Metrics) AddS3BytesRead(n int64) {
-	if m != nil && n > 0 {
-		m.s3Read.Add(float64(n))
+// ObserveS3 counts the bytes one statement received from and sent to object stores (its event's
+// s3ReadBytes and s3WrittenBytes).
+func (m *Metrics) ObserveS3(read, written int64) {
+	if m == nil {
+		return
 	}
-}
-
-// AddS3BytesWritten counts bytes written to S3.
-func (m *Metrics) AddS3BytesWritten(n int64) {
-	if m != nil && n > 0 {
-		m.s3Written.Add(float64(n))
+	if read > 0 {
+		m.s3Read.Add(float64(read))
+	}
+	if written > 0 {
+		m.s3Written.Add(float64(written))
 	}
 }
 

@@ -276,8 +276,7 @@ func TestMetricsMethods(t *testing.T) {
 	m.ObserveStatement("COMPLETED", 20*time.Millisecond)
 	m.ObserveStatement("FAILED", time.Second)
 	m.ObserveHMSCall("get_table_req", "ok", 2*time.Millisecond)
-	m.AddS3BytesRead(1000)
-	m.AddS3BytesWritten(42)
+	m.ObserveS3(1000, 42)
 	var nilM *Metrics
 	nilM.ObserveJob("COMPLETED", time.Second) // a nil Metrics ignores calls
 	rec := newRecorder()

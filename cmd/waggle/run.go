@@ -164,7 +164,7 @@ func (f *sessionFlags) recordEvent(r engine.Record) {
 	f.executed++
 	e := jobevent.Event{Type: jobevent.TypeStatement, Index: r.Index, File: r.Pos.File, Line: r.Pos.Line, Col: r.Pos.Col,
 		Text: r.Text, Kind: r.Kind, Status: string(r.Status), Start: r.Start.UTC(), End: r.End.UTC(),
-		DurationMs: r.Duration.Milliseconds(), Rows: r.Rows, Bytes: r.Bytes}
+		DurationMs: r.Duration.Milliseconds(), Rows: r.Rows, Bytes: r.Bytes, S3Read: r.S3Read, S3Written: r.S3Written}
 	if r.Err != nil {
 		e.Error = r.Err.Error()
 		var ee *engine.Error

@@ -12,6 +12,7 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/waggle-dev/waggle/examples/seed/toydata"
+	"github.com/waggle-dev/waggle/jobevent"
 	"github.com/waggle-dev/waggle/storage"
 )
 
@@ -56,7 +57,8 @@ func TestSeedJobWithS3Warehouse(t *testing.T) {
 
 	home := t.TempDir()
 	args := []string{"run", "../../../shared/seed/set-of-hive-queries.sql", "--hivevar", "S3Bucket=seed-bucket", "--hivevar", "Key_ID=238",
-		"--conf", "spark.sql.warehouse.dir=s3://seed-bucket/warehouse/", "--hiveconf", "waggle.s3.cache.dir=" + filepath.Join(home, "s3cache")}
+		"--conf", "spark.sql.warehouse.dir=s3://seed-bucket/warehouse/", "--hiveconf", "waggle.s3.cache.dir=" + filepath.Join(home, "s3cache"),
+		"--events", filepath.Join(home, "events.jsonl")}
 	for _, kv := range s3conf {
 		args = append(args, "--hiveconf", kv)
 	}
@@ -86,5 +88,38 @@ func TestSeedJobWithS3Warehouse(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(home, "warehouse")); err == nil {
 		t.Errorf("a local warehouse was written at %s", filepath.Join(home, "warehouse"))
+	}
+
+	// Each statement's event says how many bytes it moved to and from S3: LOAD DATA uploads kv1.txt
+	// (5812 bytes), the queries over the bucket's tables download.
+	ef, err := os.Open(filepath.Join(home, "events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ef.Close()
+	r := jobevent.NewReader(ef)
+	var read int64
+	loads := 0
+	for {
+		e, err := r.Next()
+		if err != nil {
+			break
+		}
+		if e.Type != jobevent.TypeStatement {
+			continue
+		}
+		read += e.S3Read
+		if e.Kind == "LOAD" {
+			loads++
+			if e.S3Written < 5812 {
+				t.Errorf("LOAD DATA event: s3WrittenBytes %d, want at least the 5812 bytes of kv1.txt", e.S3Written)
+			}
+		}
+		if strings.HasPrefix(strings.ToUpper(e.Text), "SHOW DATABASES") && (e.S3Read != 0 || e.S3Written != 0) {
+			t.Errorf("SHOW DATABASES moved S3 bytes: %+v", e)
+		}
+	}
+	if loads != 1 || read == 0 {
+		t.Errorf("%d LOAD events, %d bytes read from S3 in all; want 1 and some", loads, read)
 	}
 }
