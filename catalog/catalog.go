@@ -91,3 +91,13 @@ type Catalog interface {
 	// Close releases the catalog's resources.
 	Close() error
 }
+
+// PartitionCommitter is implemented by catalogs that can switch existing partitions and register new
+// ones in one transaction (the SQL store). Writers that need both (a dynamic-partition INSERT OVERWRITE)
+// use it when the catalog has it, and otherwise make the two calls, AlterPartitions then AddPartitions —
+// a remote HMS has no request that does both.
+type PartitionCommitter interface {
+	// CommitPartitions is AlterPartitions(db, table, alter) and AddPartitions(add, ifNotExists=true)
+	// as one transaction: all of it happens or none.
+	CommitPartitions(ctx context.Context, db, table string, alter, add []*Partition) error
+}

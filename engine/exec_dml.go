@@ -345,7 +345,8 @@ func (s *Session) nextID() string {
 //     partitions the statement overwrites at theirs (AlterPartitions, one transaction); the old files
 //     are deleted afterwards. A crash at any point leaves the old or the new locations in the
 //     metastore, each complete and all of one table's partitions alike: readers through the metastore
-//     see old or new. New partitions of the statement are registered by a second call right after.
+//     see old or new. New partitions of the statement are registered in the same transaction when the
+//     catalog is a catalog.PartitionCommitter (the SQL store), else by a second call right after.
 //   - in place (appends, new partitions, EXTERNAL tables, directories, temporary tables, and an
 //     overwrite of an empty table with at most one new file): files are staged under
 //     <dir>/.hive-staging_waggle_<id>/ and renamed into dir at commit (old files, on OVERWRITE, first
@@ -367,6 +368,7 @@ type writer struct {
 	bytes     int64
 	newParts  []string
 	addParts  []*catalog.Partition
+	added     bool // addParts were registered with the switch (catalog.PartitionCommitter)
 	committed bool
 }
 
@@ -665,7 +667,8 @@ func (w *writer) stageDynamic(ctx context.Context, query string, static []string
 // commit publishes the staged files. In-place directories get their files renamed in (old ones moved to
 // trash first on OVERWRITE); version directories are made to exist; then the table, or all the existing
 // partitions together, are switched to their version directories in one metastore call (AlterTable /
-// AlterPartitions); then new partitions are registered, in one more call. Any failure rolls back
+// AlterPartitions); then new partitions are registered, in one more call — or in the same transaction
+// as the switch when the catalog is a catalog.PartitionCommitter. Any failure rolls back
 // (switch undone in one call, renames reversed, new directories deleted), so readers see the old data.
 // Only then are old files deleted.
 func (w *writer) commit(ctx context.Context) error {
@@ -685,7 +688,7 @@ func (w *writer) commit(ctx context.Context) error {
 	if err == nil {
 		err = w.switchVersions(ctx, true)
 	}
-	if err == nil && len(w.addParts) > 0 {
+	if err == nil && len(w.addParts) > 0 && !w.added {
 		err = s.cat.AddPartitions(ctx, w.addParts, true)
 	}
 	if err != nil {
@@ -758,10 +761,16 @@ func (w *writer) switchVersions(ctx context.Context, forward bool) error {
 		parts = append(parts, &p)
 		dirs = append(dirs, d)
 	}
-	if len(parts) == 0 {
+	if pc, ok := s.cat.(catalog.PartitionCommitter); ok && forward && len(w.addParts) > 0 {
+		// The SQL metastore switches the existing partitions and registers the new ones in one
+		// transaction: a crash leaves the statement's partitions all old or all new.
+		if err := pc.CommitPartitions(ctx, w.t.DBName, w.t.Name, parts, w.addParts); err != nil {
+			return err
+		}
+		w.added = true
+	} else if len(parts) == 0 {
 		return nil
-	}
-	if err := s.cat.AlterPartitions(ctx, w.t.DBName, w.t.Name, parts); err != nil {
+	} else if err := s.cat.AlterPartitions(ctx, w.t.DBName, w.t.Name, parts); err != nil {
 		return err
 	}
 	for _, d := range dirs {

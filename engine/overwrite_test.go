@@ -223,3 +223,73 @@ func mapsEqual(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// commitCatalog is a switchCatalog whose catalog (the SQL store) switches and registers partitions in one
+// transaction (catalog.PartitionCommitter); it counts those calls and can fail them.
+type commitCatalog struct {
+	*switchCatalog
+	commits    int
+	failCommit bool
+}
+
+func (c *commitCatalog) CommitPartitions(ctx context.Context, db, table string, alter, add []*catalog.Partition) error {
+	c.mu.Lock()
+	c.commits++
+	fail := c.failCommit
+	c.mu.Unlock()
+	if fail {
+		return errInjected
+	}
+	return c.Catalog.(catalog.PartitionCommitter).CommitPartitions(ctx, db, table, alter, add)
+}
+
+// TestDynamicOverwriteOneTransaction: with a catalog that commits partitions in one transaction, a
+// dynamic-partition INSERT OVERWRITE that overwrites existing partitions and creates new ones makes one
+// metastore call for all of them; when it fails, nothing changed.
+func TestDynamicOverwriteOneTransaction(t *testing.T) {
+	var cat *commitCatalog
+	h := newHarnessWrapped(t, func(c catalog.Catalog) catalog.Catalog {
+		cat = &commitCatalog{switchCatalog: &switchCatalog{Catalog: c}}
+		return cat
+	}, "hive.exec.dynamic.partition.mode=nonstrict", "waggle.write.cleanup.age=0s")
+	h.run(`CREATE TABLE p (a INT) PARTITIONED BY (ds STRING);
+INSERT INTO p PARTITION (ds) VALUES (1, 'x'), (2, 'y');`)
+	const overwrite = `INSERT OVERWRITE TABLE p PARTITION (ds)
+SELECT 10, 'x' UNION ALL SELECT 20, 'y' UNION ALL SELECT 40, 'w';`
+	check := func(want, wantParts string) {
+		t.Helper()
+		if out := h.run("SELECT a, ds FROM p ORDER BY ds;"); out != want {
+			t.Errorf("readers see %q, want %q", out, want)
+		}
+		if out := h.run("SHOW PARTITIONS p;"); out != wantParts {
+			t.Errorf("partitions %q, want %q", out, wantParts)
+		}
+	}
+	cat.commits = 0
+	cat.failCommit = true
+	if msg := h.fail(overwrite); !strings.Contains(msg, errInjected.Error()) {
+		t.Fatalf("stderr = %q", msg)
+	}
+	check("1\tx\n2\ty\n", "ds=x\nds=y\n")
+	entries, _ := os.ReadDir(filepath.Join(h.wh, "p", "ds=w"))
+	for _, e := range entries {
+		t.Errorf("%s left in the unregistered partition ds=w", e.Name())
+	}
+	for _, v := range []string{"x", "y"} {
+		entries, _ := os.ReadDir(filepath.Join(h.wh, "p", "ds="+v))
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), versionPrefix) {
+				t.Errorf("version directory %s left in ds=%s", e.Name(), v)
+			}
+		}
+	}
+
+	cat.failCommit = false
+	cat.commits = 0
+	cat.reset(0, true) // AddPartitions would fail: the commit must not need it
+	h.run(overwrite)
+	check("40\tw\n10\tx\n20\ty\n", "ds=w\nds=x\nds=y\n")
+	if one, many := cat.counts(); cat.commits != 1 || one != 0 || many != 0 {
+		t.Errorf("CommitPartitions %d, AlterPartition %d, AlterPartitions %d calls; want 1, 0, 0", cat.commits, one, many)
+	}
+}

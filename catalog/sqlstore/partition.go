@@ -97,62 +97,90 @@ func (s *Store) AddPartitions(ctx context.Context, parts []*catalog.Partition, i
 	if len(parts) == 0 {
 		return nil
 	}
+	return s.write(ctx, func(tx *txn) error { return tx.addPartitions(ctx, parts, ifNotExists, s.now()) })
+}
+
+// CommitPartitions implements catalog.PartitionCommitter: AlterPartitions and AddPartitions (if not
+// exists) in one transaction.
+func (s *Store) CommitPartitions(ctx context.Context, db, table string, alter, add []*catalog.Partition) error {
+	if len(alter) == 0 && len(add) == 0 {
+		return nil
+	}
 	return s.write(ctx, func(tx *txn) error {
 		now := s.now()
-		tables := map[[2]string]*partTable{}
-		for _, p := range parts {
-			key := [2]string{norm(p.DBName), norm(p.TableName)}
-			pt := tables[key]
-			if pt == nil {
-				var err error
-				if pt, err = tx.partTable(ctx, key[0], key[1]); err != nil {
+		if len(alter) > 0 {
+			pt, err := tx.partTable(ctx, db, table)
+			if err != nil {
+				return err
+			}
+			for _, p := range alter {
+				if p == nil {
+					return catalog.Errorf(catalog.ErrInvalidObject, "Partition object is null")
+				}
+				if err := tx.alterPartition(ctx, pt, p.Values, p, now); err != nil {
 					return err
 				}
-				tables[key] = pt
-			}
-			name, err := pt.partName(p.Values)
-			if err != nil {
-				return err
-			}
-			existing, err := tx.partID(ctx, pt.ref.id, name)
-			if err != nil {
-				return err
-			}
-			if existing != 0 {
-				if ifNotExists {
-					continue
-				}
-				return catalog.PartitionExists(pt.ref.db, pt.ref.name, name)
-			}
-			sd, cols, cdID, err := pt.partSD(p, name)
-			if err != nil {
-				return err
-			}
-			sdID, err := tx.insertSD(ctx, sd, cols, cdID)
-			if err != nil {
-				return fmt.Errorf("add partition %s.%s/%s: %w", pt.ref.db, pt.ref.name, name, err)
-			}
-			partID, err := tx.nextIDs(ctx, seqPart, 1)
-			if err != nil {
-				return err
-			}
-			created := p.CreateTime
-			if created == 0 {
-				created = now
-			}
-			if _, err := tx.exec(ctx, `INSERT INTO "PARTITIONS" ("PART_ID", "CREATE_TIME", "LAST_ACCESS_TIME", "PART_NAME", "SD_ID", "TBL_ID")
-				VALUES (?, ?, ?, ?, ?, ?)`, partID, created, p.LastAccessTime, name, sdID, pt.ref.id); err != nil {
-				return fmt.Errorf("add partition %s.%s/%s: %w", pt.ref.db, pt.ref.name, name, err)
-			}
-			if err := tx.writePartitionVals(ctx, partID, p.Values); err != nil {
-				return err
-			}
-			if err := tx.writeParams(ctx, "PARTITION_PARAMS", "PART_ID", partID, withDDLTime(p.Parameters, now)); err != nil {
-				return err
 			}
 		}
-		return nil
+		return tx.addPartitions(ctx, add, true, now)
 	})
+}
+
+// addPartitions adds partitions (of one or more tables) inside t; see AddPartitions.
+func (tx *txn) addPartitions(ctx context.Context, parts []*catalog.Partition, ifNotExists bool, now int64) error {
+	tables := map[[2]string]*partTable{}
+	for _, p := range parts {
+		key := [2]string{norm(p.DBName), norm(p.TableName)}
+		pt := tables[key]
+		if pt == nil {
+			var err error
+			if pt, err = tx.partTable(ctx, key[0], key[1]); err != nil {
+				return err
+			}
+			tables[key] = pt
+		}
+		name, err := pt.partName(p.Values)
+		if err != nil {
+			return err
+		}
+		existing, err := tx.partID(ctx, pt.ref.id, name)
+		if err != nil {
+			return err
+		}
+		if existing != 0 {
+			if ifNotExists {
+				continue
+			}
+			return catalog.PartitionExists(pt.ref.db, pt.ref.name, name)
+		}
+		sd, cols, cdID, err := pt.partSD(p, name)
+		if err != nil {
+			return err
+		}
+		sdID, err := tx.insertSD(ctx, sd, cols, cdID)
+		if err != nil {
+			return fmt.Errorf("add partition %s.%s/%s: %w", pt.ref.db, pt.ref.name, name, err)
+		}
+		partID, err := tx.nextIDs(ctx, seqPart, 1)
+		if err != nil {
+			return err
+		}
+		created := p.CreateTime
+		if created == 0 {
+			created = now
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO "PARTITIONS" ("PART_ID", "CREATE_TIME", "LAST_ACCESS_TIME", "PART_NAME", "SD_ID", "TBL_ID")
+				VALUES (?, ?, ?, ?, ?, ?)`, partID, created, p.LastAccessTime, name, sdID, pt.ref.id); err != nil {
+			return fmt.Errorf("add partition %s.%s/%s: %w", pt.ref.db, pt.ref.name, name, err)
+		}
+		if err := tx.writePartitionVals(ctx, partID, p.Values); err != nil {
+			return err
+		}
+		if err := tx.writeParams(ctx, "PARTITION_PARAMS", "PART_ID", partID, withDDLTime(p.Parameters, now)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readPartition reads one partition by id.
@@ -291,25 +319,7 @@ func (s *Store) AlterPartition(ctx context.Context, db, table string, oldValues 
 // AlterPartitions implements catalog.Catalog: one transaction for all of
 // parts, so a missing partition (or any other failure) alters none.
 func (s *Store) AlterPartitions(ctx context.Context, db, table string, parts []*catalog.Partition) error {
-	if len(parts) == 0 {
-		return nil
-	}
-	return s.write(ctx, func(tx *txn) error {
-		pt, err := tx.partTable(ctx, db, table)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		for _, p := range parts {
-			if p == nil {
-				return catalog.Errorf(catalog.ErrInvalidObject, "Partition object is null")
-			}
-			if err := tx.alterPartition(ctx, pt, p.Values, p, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.CommitPartitions(ctx, db, table, parts, nil)
 }
 
 // alterPartition replaces the partition of pt with oldValues by p (renaming

@@ -553,6 +553,55 @@ func TestAlterPartitionsIsAllOrNothing(t *testing.T) {
 	})
 }
 
+// TestCommitPartitionsIsOneTransaction: CommitPartitions switches existing partitions and registers new
+// ones together; when registering fails, the switch is rolled back too.
+func TestCommitPartitionsIsOneTransaction(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		s, _ := openTest(t, b)
+		ctx := context.Background()
+		createSalesDB(t, s)
+		must(t, s.CreateTable(ctx, fullTable()))
+		must(t, s.AddPartitions(ctx, []*catalog.Partition{{DBName: "sales", TableName: "orders", Values: []string{"d1", "1"}}}, false))
+		var _ catalog.PartitionCommitter = s
+		relocated := func(loc string) *catalog.Partition {
+			p, err := s.GetPartition(ctx, "sales", "orders", []string{"d1", "1"})
+			must(t, err)
+			sd := *p.SD
+			sd.Location = loc
+			p.SD = &sd
+			return p
+		}
+		old, err := s.GetPartition(ctx, "sales", "orders", []string{"d1", "1"})
+		must(t, err)
+		before := old.SD
+		newPart := func(v string) *catalog.Partition {
+			return &catalog.Partition{DBName: "sales", TableName: "orders", Values: []string{v, "1"},
+				SD: &catalog.StorageDescriptor{Location: "s3a://bucket/new/" + v, NumBuckets: -1}}
+		}
+		// Registering fails (a partition with one value of two): the switch is undone with it.
+		bad := &catalog.Partition{DBName: "sales", TableName: "orders", Values: []string{"d3"}}
+		if err := s.CommitPartitions(ctx, "sales", "orders", []*catalog.Partition{relocated("s3a://bucket/v2/d1")}, []*catalog.Partition{newPart("d2"), bad}); err == nil {
+			t.Fatal("CommitPartitions with a bad new partition: no error")
+		}
+		if p, err := s.GetPartition(ctx, "sales", "orders", []string{"d1", "1"}); err != nil || p.SD.Location != before.Location {
+			t.Errorf("after a failed commit: %v, location %v; want the old location %s", err, p, before.Location)
+		}
+		if _, err := s.GetPartition(ctx, "sales", "orders", []string{"d2", "1"}); !errors.Is(err, catalog.ErrNotFound) {
+			t.Errorf("new partition after a failed commit: %v, want not found", err)
+		}
+		// Both at once.
+		must(t, s.CommitPartitions(ctx, "sales", "orders", []*catalog.Partition{relocated("s3a://bucket/v2/d1")}, []*catalog.Partition{newPart("d2")}))
+		if p, err := s.GetPartition(ctx, "sales", "orders", []string{"d1", "1"}); err != nil || p.SD.Location != "s3a://bucket/v2/d1" {
+			t.Errorf("switched partition: %v, %v", p, err)
+		}
+		if p, err := s.GetPartition(ctx, "sales", "orders", []string{"d2", "1"}); err != nil || p.SD.Location != "s3a://bucket/new/d2" {
+			t.Errorf("new partition: %v, %v", p, err)
+		}
+		// Existing new partitions are kept (if not exists), as AddPartitions(..., true) does.
+		must(t, s.CommitPartitions(ctx, "sales", "orders", nil, []*catalog.Partition{newPart("d2")}))
+	})
+}
+
 func TestFunctionRoundTrip(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		s, _ := openTest(t, b)
