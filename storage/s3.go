@@ -577,13 +577,6 @@ func copySource(bucket, key string) string {
 // copyParallelism bounds the parts of one multipart copy in flight.
 const copyParallelism = 8
 
-// copyObject copies src to dst within the bucket, server side; it HEADs
-// src for its size. Callers that already know the size (from a HEAD or a
-// listing) use copyObjectSize.
-func (b *s3Bucket) copyObject(ctx context.Context, src, dst location) error {
-	return b.copyObjectSize(ctx, src, dst, -1)
-}
-
 // copyObjectSize copies src, of size bytes (-1: unknown), to dst within
 // the bucket. Up to fs.s3a.copy.multipart.threshold (default 5G, S3's
 // CopyObject limit) it is one CopyObject; above it, a multipart copy (see
