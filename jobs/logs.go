@@ -17,7 +17,8 @@ import (
 // statementOf turns a jobevent statement event into the job's record.
 func statementOf(attempt int, e jobevent.Event) Statement {
 	return Statement{Attempt: attempt, Index: e.Index, Text: e.Text, File: e.File, Line: e.Line, Kind: e.Kind, Status: e.Status,
-		Start: e.Start, End: e.End, DurationMs: e.DurationMs, Rows: e.Rows, Bytes: e.Bytes, Error: e.Error}
+		Start: e.Start, End: e.End, DurationMs: e.DurationMs, Rows: e.Rows, Bytes: e.Bytes,
+		S3Read: e.S3Read, S3Written: e.S3Written, Error: e.Error}
 }
 
 // isLocal reports whether an entry point names a local file.

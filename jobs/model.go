@@ -238,6 +238,8 @@ type Statement struct {
 	DurationMs int64     `json:"durationMs"`
 	Rows       int64     `json:"rows"`
 	Bytes      int64     `json:"bytes"`
+	S3Read     int64     `json:"s3ReadBytes,omitempty"`    // bytes received from object stores
+	S3Written  int64     `json:"s3WrittenBytes,omitempty"` // bytes sent to object stores
 	Error      string    `json:"error,omitempty"`
 }
 

@@ -106,6 +106,7 @@ type stmtCells struct {
 	Status   string `json:"status"`
 	Duration string `json:"duration"`
 	Rows     string `json:"rows"`
+	S3       string `json:"s3"`
 	Error    string `json:"error"`
 	Pos      string `json:"pos"`
 }
@@ -113,7 +114,7 @@ type stmtCells struct {
 const readStatements = `Array.from(document.querySelectorAll('#statements tbody tr[id^="stmt-"]')).map(tr => ({
   n: tr.cells[0].textContent.trim(), line: tr.cells[1].textContent.trim(),
   text: tr.querySelector('td.text code').textContent.trim(), status: tr.querySelector('td.status').textContent.trim(),
-  duration: tr.querySelector('td.duration').textContent.trim(), rows: tr.querySelector('td.rows').textContent.trim(),
+  duration: tr.querySelector('td.duration').textContent.trim(), rows: tr.querySelector('td.rows').textContent.trim(), s3: tr.querySelector('td.s3').textContent.trim(),
   error: tr.querySelector('td.error').textContent.trim(), pos: (tr.querySelector('td.error code.pos') || {textContent: ''}).textContent.trim()}))`
 
 type barGeom struct {
@@ -162,6 +163,9 @@ func TestBrowserSeedJob(t *testing.T) {
 		}
 		if !durationRE.MatchString(r.Duration) {
 			t.Errorf("statement %s duration %q", r.N, r.Duration)
+		}
+		if r.S3 != "—" { // the seed job's data is local here
+			t.Errorf("statement %s S3 traffic %q, want —", r.N, r.S3)
 		}
 		if strings.HasPrefix(strings.ToUpper(r.Text), "SELECT") {
 			selectRows = append(selectRows, r.Rows)

@@ -71,6 +71,22 @@ func formatDuration(d time.Duration) string {
 	return fmt.Sprintf("%d h %02d m", m/60, m%60)
 }
 
+// formatS3 prints a statement's object-store traffic: "1.1 GiB read, 5.7 KiB written", either part
+// left out when zero, "—" when both are.
+func formatS3(read, written int64) string {
+	var parts []string
+	if read > 0 {
+		parts = append(parts, formatBytes(read)+" read")
+	}
+	if written > 0 {
+		parts = append(parts, formatBytes(written)+" written")
+	}
+	if len(parts) == 0 {
+		return "—"
+	}
+	return strings.Join(parts, ", ")
+}
+
 // formatBytes prints a byte count in binary units.
 func formatBytes(n int64) string {
 	if n <= 0 {

@@ -160,6 +160,7 @@ type stmtRow struct {
 	Duration  string
 	Rows      string
 	Bytes     string
+	S3        string // object-store bytes read and written, "—" for none
 	Error     string
 	ErrPos    string
 	ErrMsg    string
@@ -346,7 +347,7 @@ func (s *Server) loadLive(ctx context.Context, vc, id, attemptParam string) (*li
 	for _, st := range shown {
 		row := stmtRow{N: st.Index + 1, Line: st.Line, File: st.File, Kind: st.Kind, Text: strings.TrimSpace(st.Text),
 			FirstLine: firstLine(st.Text, 100), Status: st.Status, Duration: formatDuration(time.Duration(st.DurationMs) * time.Millisecond),
-			Rows: formatInt(st.Rows), Bytes: formatBytes(st.Bytes), Error: st.Error}
+			Rows: formatInt(st.Rows), Bytes: formatBytes(st.Bytes), S3: formatS3(st.S3Read, st.S3Written), Error: st.Error}
 		row.Multi = strings.Contains(row.Text, "\n") || len([]rune(row.Text)) > 100
 		if st.Error != "" {
 			row.ErrPos, row.ErrMsg, row.ErrLine, row.ErrCol = splitError(st.Error)

@@ -64,6 +64,14 @@ func TestFormat(t *testing.T) {
 	if got := formatBytes(1536); got != "1.5 KiB" {
 		t.Errorf("formatBytes = %q", got)
 	}
+	for _, c := range []struct {
+		read, written int64
+		want          string
+	}{{0, 0, "—"}, {3 << 30, 0, "3.0 GiB read"}, {0, 512, "512 B written"}, {2048, 1 << 20, "2.0 KiB read, 1.0 MiB written"}} {
+		if got := formatS3(c.read, c.written); got != c.want {
+			t.Errorf("formatS3(%d, %d) = %q, want %q", c.read, c.written, got, c.want)
+		}
+	}
 	if got := firstLine("-- comment\n  SELECT a,\n b FROM t", 100); got != "SELECT a," {
 		t.Errorf("firstLine = %q", got)
 	}
