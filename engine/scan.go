@@ -91,9 +91,11 @@ func (s *Session) dataFiles(ctx context.Context, dir string, spec tableformat.Sp
 		return nil, err
 	}
 	var paths []string
+	var listed []storage.FileInfo
 	for _, fi := range infos {
 		if !fi.IsDir {
 			paths = append(paths, fi.Path)
+			listed = append(listed, fi)
 		}
 	}
 	files := make([]string, len(paths))
@@ -123,7 +125,7 @@ func (s *Session) dataFiles(ctx context.Context, dir string, spec tableformat.Sp
 			var local string
 			var err error
 			if plan != nil {
-				local, err = s.st.LocalizePartial(gctx, p, s.cacheLinks(), s.partialDir(), plan)
+				local, err = s.st.LocalizePartial(gctx, listed[i], s.cacheLinks(), s.partialDir(), plan)
 			} else {
 				local, err = s.st.Localize(gctx, p, s.cacheLinks())
 			}

@@ -19,6 +19,7 @@ type FileInfo struct {
 	Size    int64  // bytes; 0 for directories
 	ModTime time.Time
 	IsDir   bool
+	ETag    string // object stores: the object's ETag as listed ("" when unknown or local)
 }
 
 // FS is the file-system surface the engine uses. Paths may be scheme-less

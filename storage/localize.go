@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"golang.org/x/sync/errgroup"
 )
@@ -98,11 +100,16 @@ func (s *Storage) headObject(ctx context.Context, path string) (object, error) {
 		}
 		return object{}, sb.wrap("localize", l, err)
 	}
-	o := object{sb: sb, l: l, size: aws.ToInt64(head.ContentLength), etag: aws.ToString(head.ETag)}
+	return s.describe(sb, l, aws.ToInt64(head.ContentLength), aws.ToString(head.ETag)), nil
+}
+
+// describe names the cache directories of version etag of the object l.
+func (s *Storage) describe(sb *s3Bucket, l location, size int64, etag string) object {
+	o := object{sb: sb, l: l, size: size, etag: etag}
 	sum := sha256.Sum256([]byte(sb.cfg.endpoint + "\x00" + l.bucket + "\x00" + l.name))
 	o.keyName = hex.EncodeToString(sum[:16])
 	o.ver = cacheVersion(o.etag, o.size)
-	return o, nil
+	return o
 }
 
 // cached reports whether the shared cache holds the whole object.
@@ -182,14 +189,55 @@ const maxPlanRounds = 8
 // returned as they are.
 //
 // The planner is trusted: bytes it did not ask for read as zeros.
-func (s *Storage) LocalizePartial(ctx context.Context, path, linkDir, partDir string, plan Planner) (string, error) {
-	o, err := s.headObject(ctx, path)
+//
+// f is the file as ListFiles or Stat described it. When it carries the object's ETag, no HEAD request
+// is made before the ranged GETs (their If-Match checks the version, and they need the same read
+// permission); should the object have changed since it was listed, it is looked at again (HEAD) and
+// fetched once more. Serving the object from the shared cache always takes a HEAD request, as
+// Localize does.
+func (s *Storage) LocalizePartial(ctx context.Context, f FileInfo, linkDir, partDir string, plan Planner) (string, error) {
+	if f.ETag != "" && partDir != "" {
+		o, err := s.listedObject(ctx, f)
+		if err != nil {
+			return "", err
+		}
+		if o.sb != nil && !s.cached(o) {
+			p, err := s.localizePartial(ctx, o, linkDir, partDir, plan)
+			if !errors.Is(err, errChanged) && !isNotFound(err) {
+				return p, err
+			}
+			// Changed or gone since it was listed: look again.
+		}
+	}
+	o, err := s.headObject(ctx, f.Path)
 	if err != nil || o.sb == nil {
 		return o.local, err
 	}
 	if partDir == "" || s.cached(o) {
 		return s.localizeWhole(ctx, o, linkDir)
 	}
+	return s.localizePartial(ctx, o, linkDir, partDir, plan)
+}
+
+// errChanged is the cause of a download failing because the object is no longer the version asked for.
+var errChanged = errors.New("object changed during download")
+
+// listedObject describes a listed S3 file for localization without a HEAD request (sb is nil for a
+// local file).
+func (s *Storage) listedObject(ctx context.Context, f FileInfo) (object, error) {
+	l, b, err := s.locate(ctx, f.Path)
+	if err != nil {
+		return object{}, err
+	}
+	sb, ok := b.(*s3Bucket)
+	if !ok || l.name == "" {
+		return object{}, nil
+	}
+	return s.describe(sb, l, f.Size, f.ETag), nil
+}
+
+// localizePartial is LocalizePartial for an S3 object not in the shared cache.
+func (s *Storage) localizePartial(ctx context.Context, o object, linkDir, partDir string, plan Planner) (string, error) {
 	pf, err := s.partialFile(o, partDir)
 	if err != nil {
 		return "", err
@@ -530,11 +578,15 @@ func (s *Storage) getRange(ctx context.Context, sb *s3Bucket, l location, etag s
 	}
 	out, err := sb.client.GetObject(ctx, in)
 	if err != nil {
+		var re *awshttp.ResponseError
+		if etag != "" && errors.As(err, &re) && re.HTTPStatusCode() == http.StatusPreconditionFailed {
+			return pathErr("localize", l, errChanged) // If-Match failed
+		}
 		return sb.wrap("localize", l, err)
 	}
 	defer out.Body.Close()
 	if etag != "" && out.ETag != nil && aws.ToString(out.ETag) != etag {
-		return pathErr("localize", l, errors.New("object changed during download"))
+		return pathErr("localize", l, errChanged)
 	}
 	// 1 MiB writes: a tenth of the system calls of io.Copy's 32 KiB, measurably faster on loopback.
 	got, err := io.CopyBuffer(io.NewOffsetWriter(f, off), ctxReader{ctx, out.Body}, make([]byte, max(min(n, 1<<20), 4<<10)))

@@ -73,7 +73,7 @@ func TestLocalizePartial(t *testing.T) {
 		}
 	}
 	want := []Range{{size - 1000, 1000}, {1 << 20, 300 << 10}}
-	p, err := st.LocalizePartial(ctx, "s3://bkt/t/f.bin", links, parts, planner(want...))
+	p, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, planner(want...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestLocalizePartial(t *testing.T) {
 	}
 	// A later call for more: only the new bytes are fetched, into the same file.
 	more := Range{2 << 20, 10}
-	p2, err := st.LocalizePartial(ctx, "s3://bkt/t/f.bin", links, parts, planner(append(want, more)...))
+	p2, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, planner(append(want, more)...))
 	if err != nil || p2 != p {
 		t.Fatalf("second call: %s, %v; want %s", p2, err, p)
 	}
@@ -96,7 +96,7 @@ func TestLocalizePartial(t *testing.T) {
 	}
 	// A new version of the object: a new file, the old one is dropped.
 	data = putRandom(t, f, "bkt", "t/f.bin", size)
-	p3, err := st.LocalizePartial(ctx, "s3://bkt/t/f.bin", links, parts, planner(want...))
+	p3, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, planner(want...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestLocalizePartial(t *testing.T) {
 	}
 	// Whole: the shared cache entry (a link in links).
 	whole := func(context.Context, string, int64, []Range) ([]Range, bool, error) { return nil, true, nil }
-	p4, err := st.LocalizePartial(ctx, "s3://bkt/t/f.bin", links, parts, whole)
+	p4, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, whole)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,19 +118,19 @@ func TestLocalizePartial(t *testing.T) {
 	}
 	// Once the whole object is cached, the planner is not asked.
 	calls = nil
-	if _, err := st.LocalizePartial(ctx, "s3://bkt/t/f.bin", links, parts, planner(want...)); err != nil || len(calls) != 0 {
+	if _, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, planner(want...)); err != nil || len(calls) != 0 {
 		t.Errorf("cached object: %v, %d planner calls; want the cache entry, no calls", err, len(calls))
 	}
 	// A planner error names the object; a planner that never settles is cut off.
 	st2 := newStorage(t, f.conf(KeyCacheDir, t.TempDir()))
-	_, err = st2.LocalizePartial(ctx, "s3://bkt/t/f.bin", links, parts, func(context.Context, string, int64, []Range) ([]Range, bool, error) {
+	_, err = st2.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, func(context.Context, string, int64, []Range) ([]Range, bool, error) {
 		return nil, false, errors.New("bad footer")
 	})
 	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("s3://bkt/t/f.bin")) || !bytes.Contains([]byte(err.Error()), []byte("bad footer")) {
 		t.Errorf("planner error: %v", err)
 	}
 	off := int64(0)
-	_, err = st2.LocalizePartial(ctx, "s3://bkt/t/f.bin", links, parts, func(context.Context, string, int64, []Range) ([]Range, bool, error) {
+	_, err = st2.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, func(context.Context, string, int64, []Range) ([]Range, bool, error) {
 		off += 200 << 10
 		return []Range{{off, 10}}, false, nil
 	})
@@ -140,7 +140,7 @@ func TestLocalizePartial(t *testing.T) {
 	// Local files are returned as they are.
 	lp := filepath.Join(t.TempDir(), "x.parquet")
 	os.WriteFile(lp, []byte("abc"), 0o644)
-	if got, err := st.LocalizePartial(ctx, lp, links, parts, whole); err != nil || got != lp {
+	if got, err := st.LocalizePartial(ctx, FileInfo{Path: lp}, links, parts, whole); err != nil || got != lp {
 		t.Errorf("local: %s, %v", got, err)
 	}
 	// ReleasePartials removes the files.
@@ -166,7 +166,7 @@ func TestLocalizePartialBound(t *testing.T) {
 		return []Range{{0, 2000}}, false, nil
 	}
 	for i, k := range []string{"a", "b", "c"} {
-		p, err := st.LocalizePartial(ctx, "s3://bkt/t/"+k, links, parts, plan)
+		p, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/"+k}, links, parts, plan)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +179,7 @@ func TestLocalizePartialBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	putRandom(t, f, "bkt", "t/d", 10000)
-	if p, err := st.LocalizePartial(ctx, "s3://bkt/t/d", links, parts, plan); err != nil || !strings.HasPrefix(p, parts) {
+	if p, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/d"}, links, parts, plan); err != nil || !strings.HasPrefix(p, parts) {
 		t.Errorf("after ReleasePartials: %s, %v; want a partial file again", p, err)
 	}
 }
@@ -204,5 +204,50 @@ func TestTraffic(t *testing.T) {
 	// Another Storage has its own counts.
 	if n := newStorage(t, f.conf()).Traffic().Received(); n != 0 {
 		t.Errorf("a new Storage received %d", n)
+	}
+}
+
+// TestLocalizePartialListed: a file described by a listing (with its ETag) is fetched in part without a
+// HEAD request; one replaced after the listing is looked at again and fetched as it is now; one deleted
+// after the listing gives a not-exist error.
+func TestLocalizePartialListed(t *testing.T) {
+	ctx := context.Background()
+	f := newFakeS3(t, "bkt")
+	st := newStorage(t, f.conf(KeyCacheDir, t.TempDir()))
+	putRandom(t, f, "bkt", "t/a.bin", 100000)
+	putRandom(t, f, "bkt", "t/b.bin", 100000)
+	infos, err := st.ListFiles(ctx, "s3://bkt/t", false)
+	if err != nil || len(infos) != 2 || infos[0].ETag == "" {
+		t.Fatalf("listing: %+v, %v; want two files with ETags", infos, err)
+	}
+	links, parts := t.TempDir(), t.TempDir()
+	plan := func(context.Context, string, int64, []Range) ([]Range, bool, error) {
+		return []Range{{0, 10}}, false, nil
+	}
+	heads := f.count("HEAD /bkt/t/a.bin")
+	p, err := st.LocalizePartial(ctx, infos[0], links, parts, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count("HEAD /bkt/t/a.bin"); n != heads {
+		t.Errorf("%d HEAD requests for a listed file, want none", n-heads)
+	}
+	// Replaced after the listing: fetched as it is now.
+	now := putRandom(t, f, "bkt", "t/b.bin", 100000)
+	p, err = st.LocalizePartial(ctx, infos[1], links, parts, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(p)
+	if !bytes.Equal(got[:10], now[:10]) {
+		t.Errorf("replaced object: got the bytes of the listed version")
+	}
+	// Deleted after the listing.
+	if _, err := f.backend.DeleteObject("bkt", "t/a.bin"); err != nil {
+		t.Fatal(err)
+	}
+	st2 := newStorage(t, f.conf(KeyCacheDir, t.TempDir()))
+	if _, err := st2.LocalizePartial(ctx, infos[0], links, t.TempDir(), plan); !errors.Is(err, ErrNotExist) {
+		t.Errorf("deleted object: %v, want ErrNotExist", err)
 	}
 }

@@ -208,8 +208,8 @@ func (b *s3Bucket) head(ctx context.Context, key string) (*s3.HeadObjectOutput, 
 	return b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(b.bucket), Key: aws.String(key)})
 }
 
-func (b *s3Bucket) fileInfo(l location, size *int64, mod *time.Time) FileInfo {
-	info := FileInfo{Path: l.String(), Name: l.base(), Size: aws.ToInt64(size)}
+func (b *s3Bucket) fileInfo(l location, size *int64, mod *time.Time, etag *string) FileInfo {
+	info := FileInfo{Path: l.String(), Name: l.base(), Size: aws.ToInt64(size), ETag: aws.ToString(etag)}
 	if mod != nil {
 		info.ModTime = *mod
 	}
@@ -249,7 +249,7 @@ func (b *s3Bucket) stat(ctx context.Context, l location) (FileInfo, error) {
 	}
 	out, err := b.head(ctx, l.name)
 	if err == nil {
-		return b.fileInfo(l, out.ContentLength, out.LastModified), nil
+		return b.fileInfo(l, out.ContentLength, out.LastModified, out.ETag), nil
 	}
 	if !isNotFound(err) {
 		return FileInfo{}, b.wrap("stat", l, err)
@@ -303,7 +303,7 @@ func (b *s3Bucket) list(ctx context.Context, dir location) ([]FileInfo, error) {
 				addDir(strings.TrimSuffix(name, "/"))
 			case !seen[entry{name, false}]:
 				seen[entry{name, false}] = true
-				out = append(out, b.fileInfo(dir.child(name), obj.Size, obj.LastModified))
+				out = append(out, b.fileInfo(dir.child(name), obj.Size, obj.LastModified, obj.ETag))
 			}
 		}
 	}
@@ -354,7 +354,7 @@ func (b *s3Bucket) walk(ctx context.Context, dir location, skipHidden bool) ([]F
 		if rel, ok := c.rel(dir); !ok || skipHidden && hiddenRel(rel) {
 			return
 		}
-		out = append(out, b.fileInfo(c, obj.Size, obj.LastModified))
+		out = append(out, b.fileInfo(c, obj.Size, obj.LastModified, obj.ETag))
 	})
 	if err != nil {
 		return nil, b.wrap("list", dir, err)
