@@ -120,15 +120,9 @@ func (s *Session) dataFiles(ctx context.Context, dir string, spec tableformat.Sp
 			return out, whole, err
 		}
 	}
-	for i, p := range paths {
+	for i := range listed {
 		g.Go(func() error {
-			var local string
-			var err error
-			if plan != nil {
-				local, err = s.st.LocalizePartial(gctx, listed[i], s.cacheLinks(), s.partialDir(), plan)
-			} else {
-				local, err = s.st.Localize(gctx, p, s.cacheLinks())
-			}
+			local, err := s.st.LocalizeListed(gctx, listed[i], s.cacheLinks(), s.partialDir(), plan)
 			files[i] = local
 			return err
 		})

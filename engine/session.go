@@ -247,7 +247,7 @@ func (s *Session) Close() error {
 // every statement.
 func (s *Session) cacheLinks() string { return filepath.Join(s.tmp, "cache") }
 
-// partialDir holds the object-store files the session fetched in part (Storage.LocalizePartial),
+// partialDir holds the object-store files the session fetched in part (Storage.LocalizeListed),
 // kept for later statements and released when the session closes.
 func (s *Session) partialDir() string { return filepath.Join(s.tmp, "partial") }
 

@@ -8,9 +8,10 @@
 // lazily per bucket and cached in a Storage value), and the helpers the
 // engine needs to feed DuckDB, which reads only local files here: ListFiles
 // (Hive's hidden-file rules), Localize (a shared, size-bounded object cache keyed
-// by ETag, with parallel ranged downloads; see docs/storage.md), LocalizePartial
-// (a job-private sparse copy holding only the byte ranges a format-aware
-// Planner asks for — storage itself knows no file format),
+// by ETag, with parallel ranged downloads; see docs/storage.md), LocalizeListed
+// (the same for listed files, without a HEAD request, or, given a
+// format-aware Planner, a job-private sparse copy holding only the byte
+// ranges it asks for — storage itself knows no file format),
 // Copy across schemes, CopyFromLocal/CopyToLocal, Exists.
 //
 // It must not touch: anything else of Waggle's. storage imports no Waggle

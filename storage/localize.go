@@ -166,7 +166,7 @@ type Range struct{ Off, Len int64 }
 // End is the offset just past the range.
 func (r Range) End() int64 { return r.Off + r.Len }
 
-// A Planner tells LocalizePartial which bytes of an object its reader will read. It is called with
+// A Planner tells LocalizeListed which bytes of an object its reader will read. It is called with
 // the partial local file (the object's size, holding the bytes of the ranges in have, sorted and
 // disjoint, and zeros elsewhere) and returns the ranges the reader needs, or whole=true when the reader
 // needs (nearly) the whole object.
@@ -176,11 +176,14 @@ type Planner func(ctx context.Context, local string, size int64, have []Range) (
 // footer, the column chunks).
 const maxPlanRounds = 8
 
-// LocalizePartial is Localize for readers that read only parts of a file (a Parquet reader reading a
-// few columns): it returns a local file of the object's size in which every byte the planner asked for
-// is the object's (the others are zeros). It calls plan, fetches the missing ranges (several ranged
-// GETs at once, each carrying If-Match with the ETag seen by the HEAD request, so the bytes are all of
-// one version) and calls plan again, until plan asks for nothing missing.
+// LocalizeListed is Localize for a file as ListFiles or Stat described it, for readers that may read
+// only parts of it (a Parquet reader reading a few columns).
+//
+// With plan nil the whole object is localized, as Localize does. With a plan, it returns a local file
+// of the object's size in which every byte the planner asked for is the object's (the others are
+// zeros): it calls plan, fetches the missing ranges (several ranged GETs at once, each carrying
+// If-Match with the object's ETag, so the bytes are all of one version) and calls plan again, until
+// plan asks for nothing missing. The planner is trusted: bytes it did not ask for read as zeros.
 //
 // A whole object already in the shared cache is served from there, as Localize does; so is one the
 // planner asks for whole (linked into linkDir). Partial files are private to this Storage (one job):
@@ -188,21 +191,26 @@ const maxPlanRounds = 8
 // object that changed gets a new file), and are freed by ReleasePartials(partDir). Local paths are
 // returned as they are.
 //
-// The planner is trusted: bytes it did not ask for read as zeros.
-//
-// f is the file as ListFiles or Stat described it. When it carries the object's ETag, no HEAD request
-// is made before the ranged GETs (their If-Match checks the version, and they need the same read
-// permission); should the object have changed since it was listed, it is looked at again (HEAD) and
-// fetched once more. Serving the object from the shared cache always takes a HEAD request, as
-// Localize does.
-func (s *Storage) LocalizePartial(ctx context.Context, f FileInfo, linkDir, partDir string, plan Planner) (string, error) {
-	if f.ETag != "" && partDir != "" {
+// When f carries the object's ETag (listings do), no HEAD request is made before downloading: the
+// GETs' If-Match checks the version, and they need the same read permission. An object changed or
+// deleted since it was listed is looked at again (HEAD) and fetched as it is now, or reported missing.
+// Serving an object from the shared cache always takes a HEAD request with this Storage's credentials.
+func (s *Storage) LocalizeListed(ctx context.Context, f FileInfo, linkDir, partDir string, plan Planner) (string, error) {
+	if plan == nil {
+		partDir = ""
+	}
+	if f.ETag != "" {
 		o, err := s.listedObject(ctx, f)
 		if err != nil {
 			return "", err
 		}
 		if o.sb != nil && !s.cached(o) {
-			p, err := s.localizePartial(ctx, o, linkDir, partDir, plan)
+			var p string
+			if partDir == "" {
+				p, err = s.localizeWhole(ctx, o, linkDir)
+			} else {
+				p, err = s.localizePartial(ctx, o, linkDir, partDir, plan)
+			}
 			if !errors.Is(err, errChanged) && !isNotFound(err) {
 				return p, err
 			}
@@ -236,7 +244,7 @@ func (s *Storage) listedObject(ctx context.Context, f FileInfo) (object, error) 
 	return s.describe(sb, l, f.Size, f.ETag), nil
 }
 
-// localizePartial is LocalizePartial for an S3 object not in the shared cache.
+// localizePartial is LocalizeListed with a plan, for an S3 object not in the shared cache.
 func (s *Storage) localizePartial(ctx context.Context, o object, linkDir, partDir string, plan Planner) (string, error) {
 	pf, err := s.partialFile(o, partDir)
 	if err != nil {
@@ -339,7 +347,7 @@ func (s *Storage) partialFile(o object, dir string) (*partial, error) {
 	return pf, nil
 }
 
-// ReleasePartials removes the partial files LocalizePartial made in dir. Readers must be done with
+// ReleasePartials removes the partial files LocalizeListed made in dir. Readers must be done with
 // them.
 func (s *Storage) ReleasePartials(dir string) error {
 	prefix := filepath.Clean(dir) + string(filepath.Separator)

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -37,7 +38,7 @@ func TestRangeArithmetic(t *testing.T) {
 // TestLocalizePartial: a planner's ranges are fetched (and only they, give or take small gaps) into a
 // private sparse file; later calls complete it; a new version of the object gets a new file; a
 // planner asking for the whole object gets the shared cache entry.
-func TestLocalizePartial(t *testing.T) {
+func TestLocalizeListed(t *testing.T) {
 	ctx := context.Background()
 	f := newFakeS3(t, "bkt")
 	st := newStorage(t, f.conf(KeyCacheDir, t.TempDir(), KeyDownloadPartSize, "256K"))
@@ -73,7 +74,7 @@ func TestLocalizePartial(t *testing.T) {
 		}
 	}
 	want := []Range{{size - 1000, 1000}, {1 << 20, 300 << 10}}
-	p, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, planner(want...))
+	p, err := st.LocalizeListed(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, planner(want...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestLocalizePartial(t *testing.T) {
 	}
 	// A later call for more: only the new bytes are fetched, into the same file.
 	more := Range{2 << 20, 10}
-	p2, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, planner(append(want, more)...))
+	p2, err := st.LocalizeListed(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, planner(append(want, more)...))
 	if err != nil || p2 != p {
 		t.Fatalf("second call: %s, %v; want %s", p2, err, p)
 	}
@@ -96,7 +97,7 @@ func TestLocalizePartial(t *testing.T) {
 	}
 	// A new version of the object: a new file, the old one is dropped.
 	data = putRandom(t, f, "bkt", "t/f.bin", size)
-	p3, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, planner(want...))
+	p3, err := st.LocalizeListed(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, planner(want...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestLocalizePartial(t *testing.T) {
 	}
 	// Whole: the shared cache entry (a link in links).
 	whole := func(context.Context, string, int64, []Range) ([]Range, bool, error) { return nil, true, nil }
-	p4, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, whole)
+	p4, err := st.LocalizeListed(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, whole)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,19 +119,19 @@ func TestLocalizePartial(t *testing.T) {
 	}
 	// Once the whole object is cached, the planner is not asked.
 	calls = nil
-	if _, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, planner(want...)); err != nil || len(calls) != 0 {
+	if _, err := st.LocalizeListed(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, planner(want...)); err != nil || len(calls) != 0 {
 		t.Errorf("cached object: %v, %d planner calls; want the cache entry, no calls", err, len(calls))
 	}
 	// A planner error names the object; a planner that never settles is cut off.
 	st2 := newStorage(t, f.conf(KeyCacheDir, t.TempDir()))
-	_, err = st2.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, func(context.Context, string, int64, []Range) ([]Range, bool, error) {
+	_, err = st2.LocalizeListed(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, func(context.Context, string, int64, []Range) ([]Range, bool, error) {
 		return nil, false, errors.New("bad footer")
 	})
 	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("s3://bkt/t/f.bin")) || !bytes.Contains([]byte(err.Error()), []byte("bad footer")) {
 		t.Errorf("planner error: %v", err)
 	}
 	off := int64(0)
-	_, err = st2.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, func(context.Context, string, int64, []Range) ([]Range, bool, error) {
+	_, err = st2.LocalizeListed(ctx, FileInfo{Path: "s3://bkt/t/f.bin"}, links, parts, func(context.Context, string, int64, []Range) ([]Range, bool, error) {
 		off += 200 << 10
 		return []Range{{off, 10}}, false, nil
 	})
@@ -140,7 +141,7 @@ func TestLocalizePartial(t *testing.T) {
 	// Local files are returned as they are.
 	lp := filepath.Join(t.TempDir(), "x.parquet")
 	os.WriteFile(lp, []byte("abc"), 0o644)
-	if got, err := st.LocalizePartial(ctx, FileInfo{Path: lp}, links, parts, whole); err != nil || got != lp {
+	if got, err := st.LocalizeListed(ctx, FileInfo{Path: lp}, links, parts, whole); err != nil || got != lp {
 		t.Errorf("local: %s, %v", got, err)
 	}
 	// ReleasePartials removes the files.
@@ -166,7 +167,7 @@ func TestLocalizePartialBound(t *testing.T) {
 		return []Range{{0, 2000}}, false, nil
 	}
 	for i, k := range []string{"a", "b", "c"} {
-		p, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/"+k}, links, parts, plan)
+		p, err := st.LocalizeListed(ctx, FileInfo{Path: "s3://bkt/t/" + k}, links, parts, plan)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +180,7 @@ func TestLocalizePartialBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	putRandom(t, f, "bkt", "t/d", 10000)
-	if p, err := st.LocalizePartial(ctx, FileInfo{Path: "s3://bkt/t/d"}, links, parts, plan); err != nil || !strings.HasPrefix(p, parts) {
+	if p, err := st.LocalizeListed(ctx, FileInfo{Path: "s3://bkt/t/d"}, links, parts, plan); err != nil || !strings.HasPrefix(p, parts) {
 		t.Errorf("after ReleasePartials: %s, %v; want a partial file again", p, err)
 	}
 }
@@ -225,7 +226,7 @@ func TestLocalizePartialListed(t *testing.T) {
 		return []Range{{0, 10}}, false, nil
 	}
 	heads := f.count("HEAD /bkt/t/a.bin")
-	p, err := st.LocalizePartial(ctx, infos[0], links, parts, plan)
+	p, err := st.LocalizeListed(ctx, infos[0], links, parts, plan)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +235,7 @@ func TestLocalizePartialListed(t *testing.T) {
 	}
 	// Replaced after the listing: fetched as it is now.
 	now := putRandom(t, f, "bkt", "t/b.bin", 100000)
-	p, err = st.LocalizePartial(ctx, infos[1], links, parts, plan)
+	p, err = st.LocalizeListed(ctx, infos[1], links, parts, plan)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,12 +243,41 @@ func TestLocalizePartialListed(t *testing.T) {
 	if !bytes.Equal(got[:10], now[:10]) {
 		t.Errorf("replaced object: got the bytes of the listed version")
 	}
+	// Whole (no plan): downloaded into the shared cache without a HEAD request; served from the cache
+	// with one (the access check).
+	heads = f.count("HEAD /bkt/t/b.bin")
+	wp, err := st.LocalizeListed(ctx, FileInfo{Path: infos[1].Path, Size: int64(len(now)), ETag: etagOf(t, f, "t/b.bin")}, links, parts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(wp); !bytes.Equal(got, now) || strings.HasPrefix(wp, parts) {
+		t.Errorf("whole: %s does not hold the object, or is a partial file", wp)
+	}
+	if n := f.count("HEAD /bkt/t/b.bin") - heads; n != 0 {
+		t.Errorf("%d HEAD requests downloading a listed file whole, want 0", n)
+	}
+	if _, err := st.LocalizeListed(ctx, FileInfo{Path: infos[1].Path, Size: int64(len(now)), ETag: etagOf(t, f, "t/b.bin")}, links, parts, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count("HEAD /bkt/t/b.bin") - heads; n != 1 {
+		t.Errorf("%d HEAD requests serving a cached object, want 1", n)
+	}
 	// Deleted after the listing.
 	if _, err := f.backend.DeleteObject("bkt", "t/a.bin"); err != nil {
 		t.Fatal(err)
 	}
 	st2 := newStorage(t, f.conf(KeyCacheDir, t.TempDir()))
-	if _, err := st2.LocalizePartial(ctx, infos[0], links, t.TempDir(), plan); !errors.Is(err, ErrNotExist) {
+	if _, err := st2.LocalizeListed(ctx, infos[0], links, t.TempDir(), plan); !errors.Is(err, ErrNotExist) {
 		t.Errorf("deleted object: %v, want ErrNotExist", err)
 	}
+}
+
+// etagOf is the ETag the fake server gives key now.
+func etagOf(t *testing.T, f *fakeS3, key string) string {
+	t.Helper()
+	o, err := f.backend.HeadObject("bkt", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return `"` + hex.EncodeToString(o.Hash) + `"`
 }

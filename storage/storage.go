@@ -22,7 +22,7 @@ type Storage struct {
 
 	mu           sync.Mutex
 	buckets      map[string]*s3Bucket
-	partials     map[string]*partial // LocalizePartial's files, by path
+	partials     map[string]*partial // LocalizeListed's partial files, by path
 	partialBytes int64               // bytes fetched into them
 
 	cache   *objectCache
