@@ -53,11 +53,7 @@ import (
 // entries (by modification time, refreshed on every hit) are removed
 // until it fits. Entries hard-linked by a reader are kept and counted.
 func (s *Storage) Localize(ctx context.Context, path, linkDir string) (string, error) {
-	o, err := s.headObject(ctx, path)
-	if err != nil || o.sb == nil {
-		return o.local, err
-	}
-	return s.localizeWhole(ctx, o, linkDir)
+	return s.LocalizeListed(ctx, FileInfo{Path: path}, linkDir, "", nil)
 }
 
 // object is an S3 object about to be localized, as its HEAD request saw it; sb is nil for a local
