@@ -35,7 +35,8 @@ type faultS3 struct {
 }
 
 // faultRule makes requests whose "METHOD path?query" contains match fail: "500", "stall" (no answer
-// until the client gives up) or "drop" (connection closed without an answer), times times (<0: always).
+// until the client gives up) or "drop" (connection closed without an answer), or answer late: "delay"
+// (20 ms, a cloud object store's first-byte latency), times times (<0: always).
 type faultRule struct {
 	match  string
 	action string
@@ -73,6 +74,10 @@ func newFaultS3(t testing.TB, buckets ...string) *faultS3 {
 				}
 				return
 			}
+		}
+		if rule != nil && rule.action == "delay" {
+			time.Sleep(20 * time.Millisecond)
+			rule = nil
 		}
 		if rule != nil {
 			switch rule.action {

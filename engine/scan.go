@@ -78,7 +78,7 @@ func tableSpec(t *catalog.Table, sd *catalog.StorageDescriptor, data []translate
 
 // dataFiles lists the visible data files directly under dir (Hive ignores names starting with _ or .)
 // and makes them local: object-store files are fetched into the session cache, several at a time
-// (waggle.s3.fetch.parallelism, default 8), and reused by later statements while unchanged (ETag).
+// (waggle.s3.fetch.parallelism, default 32), and reused by later statements while unchanged (ETag).
 // When the scan reads only some columns (columns not nil) of a Parquet table, only the bytes of those
 // columns are fetched (footer and column chunks, tableformat.ParquetPlan) into the session's partial
 // files, unless waggle.s3.fetch.partial is false.
@@ -99,7 +99,10 @@ func (s *Session) dataFiles(ctx context.Context, dir string, spec tableformat.Sp
 		}
 	}
 	files := make([]string, len(paths))
-	par := 8
+	// 32 files at once (and 32 GETs, waggle.s3.download.parallelism): a scan of many small files is bound
+	// by per-file round trips (tail, chunks), not bytes — BenchmarkS3ManySmallFiles, 300 files behind
+	// 20 ms latency: 1.05 s with 8 files / 16 GETs, 0.42 s with 32/32.
+	par := 32
 	if v, err := strconv.Atoi(s.conf["waggle.s3.fetch.parallelism"]); err == nil && v > 0 {
 		par = v
 	}

@@ -46,10 +46,10 @@ const (
 	KeyCacheDir         = "waggle.s3.cache.dir"            // shared object cache directory
 	KeyCacheSize        = "waggle.s3.cache.size"           // bytes (64G, 512M, ...); default 10G
 	KeyDownloadPartSize = "waggle.s3.download.part.size"   // ranged GET size; default 16M
-	KeyDownloadParallel = "waggle.s3.download.parallelism" // concurrent ranged GETs per Storage; default 16
+	KeyDownloadParallel = "waggle.s3.download.parallelism" // concurrent ranged GETs per Storage; default 32
 	defaultCacheSize    = 10 << 30
 	defaultDownloadPart = 16 << 20
-	defaultDownloadPar  = 16
+	defaultDownloadPar  = 32
 )
 
 const (

@@ -305,13 +305,13 @@ type partial struct {
 // (they are not evicted while the job may still read them), and further objects go through the
 // bounded shared cache.
 func (s *Storage) partialFile(o object, dir string) (*partial, error) {
-	key := filepath.Join(dir, o.keyName)
+	// One flat file per object version, <key hash>-<version>: no directory per object (creating two
+	// directories per file dominated scans of many small files), and DuckDB reads partial files with
+	// read_parquet, so the object's own name is not needed.
+	key := filepath.Join(dir, o.keyName) + "-"
+	p := key + o.ver
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.partials == nil {
-		s.partials = map[string]*partial{}
-	}
-	p := filepath.Join(dir, o.rel())
 	if pf := s.partials[p]; pf != nil {
 		return pf, nil
 	}
@@ -319,16 +319,18 @@ func (s *Storage) partialFile(o object, dir string) (*partial, error) {
 		return nil, nil
 	}
 	for k, pf := range s.partials { // other versions of the key
-		if strings.HasPrefix(k, key+string(filepath.Separator)) {
+		if strings.HasPrefix(k, key) {
 			s.partialBytes -= pf.bytes
 			delete(s.partials, k)
+			os.Remove(k)
 		}
 	}
-	os.RemoveAll(key)
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-		return nil, pathErr("localize", o.l, fmt.Errorf("cache: %w", err))
-	}
 	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(dir, 0o700); err == nil {
+			f, err = os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+		}
+	}
 	if err == nil {
 		err = f.Truncate(o.size)
 		if cerr := f.Close(); err == nil {
@@ -337,6 +339,9 @@ func (s *Storage) partialFile(o object, dir string) (*partial, error) {
 	}
 	if err != nil {
 		return nil, pathErr("localize", o.l, fmt.Errorf("cache: %w", unwrapOS(err)))
+	}
+	if s.partials == nil {
+		s.partials = map[string]*partial{}
 	}
 	pf := &partial{path: p}
 	s.partials[p] = pf

@@ -59,7 +59,7 @@ var _ FS = (*Storage)(nil)
 //	waggle.s3.cache.dir                shared object cache (default $TMPDIR/waggle-s3-cache-<uid>)
 //	waggle.s3.cache.size               its size limit (default 10G)
 //	waggle.s3.download.part.size       ranged GET size for large objects (default 16M)
-//	waggle.s3.download.parallelism     concurrent ranged GETs (default 16)
+//	waggle.s3.download.parallelism     concurrent ranged GETs (default 32)
 //	waggle.jobs.local.roots            comma-separated absolute directories: when set, every
 //	                                   local path must resolve inside one (see CheckLocal);
 //	                                   unset: no confinement
