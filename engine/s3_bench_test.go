@@ -142,7 +142,8 @@ func BenchmarkS3ScanVsLocal(b *testing.B) {
 // BenchmarkS3ManySmallFiles scans a Parquet table of 300 small files (one column of three read) from the
 // loopback S3 server answering every request 20 ms late, as a cloud object store does, for several
 // values of waggle.s3.fetch.parallelism - waggle.s3.download.parallelism (8-16 were the defaults before
-// 32-32): per-file round trips, not bytes, set the time.
+// 32-32), with partial Parquet fetches and with whole files: per-file round trips and file-system work,
+// not bytes, set the time.
 //
 //	go test ./engine -run '^$' -bench S3ManySmallFiles -benchtime 3x
 func BenchmarkS3ManySmallFiles(b *testing.B) {
@@ -190,12 +191,20 @@ func BenchmarkS3ManySmallFiles(b *testing.B) {
 		b.Fatal(err)
 	}
 	f.inject("/bench/", "delay", -1)
-	configs := []struct{ name, files, gets string }{{"8-16", "8", "16"}, {"32-32", "32", "32"}, {"64-64", "64", "64"}}
+	type config struct{ name, files, gets, partial string }
+	var configs []config
+	for _, partial := range []string{"true", "false"} {
+		for _, p := range [][2]string{{"8", "16"}, {"32", "32"}, {"64", "64"}} {
+			mode := map[string]string{"true": "partial", "false": "whole"}[partial]
+			configs = append(configs, config{mode + "-" + p[0] + "-" + p[1], p[0], p[1], partial})
+		}
+	}
 	times := make([]time.Duration, len(configs))
 	b.ResetTimer()
 	for range b.N {
 		for i, c := range configs {
-			fresh := newSession(conf("waggle.s3.fetch.parallelism="+c.files, "waggle.s3.download.parallelism="+c.gets))
+			fresh := newSession(conf("waggle.s3.fetch.parallelism="+c.files, "waggle.s3.download.parallelism="+c.gets,
+				"waggle.s3.fetch.partial="+c.partial))
 			start := time.Now()
 			if err := fresh.RunScript(ctx, "q.sql", "SELECT sum(x) FROM small;"); err != nil {
 				b.Fatal(err)
@@ -205,6 +214,6 @@ func BenchmarkS3ManySmallFiles(b *testing.B) {
 		}
 	}
 	for i, c := range configs {
-		b.ReportMetric(times[i].Seconds()/float64(b.N), "s-par"+c.name)
+		b.ReportMetric(times[i].Seconds()/float64(b.N), "s-"+c.name)
 	}
 }
