@@ -117,18 +117,17 @@ func (s *Storage) cached(o object) bool {
 // localizeWhole serves o from the shared cache, downloading it whole when it is not there.
 func (s *Storage) localizeWhole(ctx context.Context, o object, linkDir string) (string, error) {
 	c := s.cache
-	l, size, keyName, ver := o.l, o.size, o.keyName, o.ver
 	rel := o.rel()
 	entry := filepath.Join(c.objects(), rel)
 
 	for attempt := 0; ; attempt++ {
 		downloaded := false
-		if fi, err := os.Stat(entry); err != nil || !fi.Mode().IsRegular() || fi.Size() != size {
+		if !s.cached(o) {
 			if err := s.download(ctx, o, entry); err != nil {
 				return "", err
 			}
-			dropOtherVersions(filepath.Join(c.objects(), keyName), ver)
-			c.added(size)
+			dropOtherVersions(filepath.Join(c.objects(), o.keyName), o.ver)
+			c.added(o.size)
 			downloaded = true
 		} else {
 			now := time.Now()
@@ -143,14 +142,14 @@ func (s *Storage) localizeWhole(ctx context.Context, o object, linkDir string) (
 		link := filepath.Join(linkDir, rel)
 		err := linkInto(entry, link)
 		if err == nil {
-			dropOtherVersions(filepath.Join(linkDir, keyName), ver)
+			dropOtherVersions(filepath.Join(linkDir, o.keyName), o.ver)
 			if downloaded {
 				s.evict(entry) // after linking: the new entry is in use
 			}
 			return link, nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) || attempt >= 5 {
-			return "", pathErr("localize", l, fmt.Errorf("cache: %w", unwrapOS(err)))
+			return "", pathErr("localize", o.l, fmt.Errorf("cache: %w", unwrapOS(err)))
 		}
 		// Evicted by another process between the check and the link: fetch again.
 	}

@@ -470,12 +470,7 @@ func (b *s3Bucket) upload(ctx context.Context, l location, r io.ReaderAt, size i
 		return b.wrap("upload", l, err)
 	}
 	abort := func(cause error) error {
-		// Clean up even when ctx is what failed.
-		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		b.client.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
-			Bucket: aws.String(b.bucket), Key: aws.String(l.name), UploadId: created.UploadId,
-		})
+		b.abortUpload(ctx, l.name, created.UploadId)
 		return b.wrap("upload", l, cause)
 	}
 	var parts []types.CompletedPart
@@ -617,6 +612,16 @@ func copyPartSize(configured, size int64) int64 {
 	return max(configured, minPartSize, (size+maxParts-1)/maxParts)
 }
 
+// abortUpload aborts a multipart upload, so that none of its parts becomes
+// visible or lingers; it runs even when ctx is what failed.
+func (b *s3Bucket) abortUpload(ctx context.Context, key string, uploadID *string) {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	b.client.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
+		Bucket: aws.String(b.bucket), Key: aws.String(key), UploadId: uploadID,
+	})
+}
+
 // multipartCopy copies the object described by head (src) to dst with a
 // multipart upload whose parts are filled from ranged GETs of src, up to
 // copyParallelism parts at a time. On any error or cancellation the upload
@@ -656,12 +661,7 @@ func (b *s3Bucket) multipartCopy(ctx context.Context, src, dst location, head *s
 		return err
 	}
 	abort := func(cause error) error {
-		// Clean up even when ctx is what failed.
-		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		b.client.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
-			Bucket: aws.String(b.bucket), Key: aws.String(dst.name), UploadId: created.UploadId,
-		})
+		b.abortUpload(ctx, dst.name, created.UploadId)
 		return cause
 	}
 
