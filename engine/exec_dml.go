@@ -250,12 +250,7 @@ func (x *stmtExec) writeQuery(ctx context.Context, t *catalog.Table, res *transl
 	isStatic := make([]bool, len(part))
 	if spec != nil {
 		for _, it := range spec.Items {
-			idx := -1
-			for i, c := range part {
-				if strings.EqualFold(c.Name, it.Name.Name) {
-					idx = i
-				}
-			}
+			idx := columnIndex(part, it.Name.Name)
 			if idx < 0 {
 				return x.errorf(KindSemantic, it.Name, "%s is not a partition column of %s.%s", it.Name.Name, t.DBName, t.Name)
 			}

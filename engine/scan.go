@@ -90,15 +90,13 @@ func (s *Session) dataFiles(ctx context.Context, dir string, spec tableformat.Sp
 		}
 		return nil, err
 	}
-	var paths []string
 	var listed []storage.FileInfo
 	for _, fi := range infos {
 		if !fi.IsDir {
-			paths = append(paths, fi.Path)
 			listed = append(listed, fi)
 		}
 	}
-	files := make([]string, len(paths))
+	files := make([]string, len(listed))
 	// 32 files at once (and 32 GETs, waggle.s3.download.parallelism): a scan of many small files is bound
 	// by per-file round trips (tail, chunks), not bytes — BenchmarkS3ManySmallFiles, 300 files behind
 	// 20 ms latency: 1.05 s with 8 files / 16 GETs, 0.42 s with 32/32.
@@ -131,7 +129,7 @@ func (s *Session) dataFiles(ctx context.Context, dir string, spec tableformat.Sp
 		})
 	}
 	err = g.Wait()
-	s.noteFetched(paths, files)
+	s.noteFetched(listed, files)
 	if err != nil {
 		return nil, err
 	}
@@ -340,6 +338,17 @@ func (x *stmtExec) constString(ctx context.Context, e ast.Expr) (string, error) 
 	return *out, nil
 }
 
+// columnIndex is the position of the column named name (case-insensitively, as Hive names are) in cols,
+// or -1.
+func columnIndex(cols []translate.Column, name string) int {
+	for i, c := range cols {
+		if strings.EqualFold(c.Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
 // partitionOps are the comparisons Hive allows in DROP PARTITION specs (`PARTITION (ds < '2020-01-01')`).
 var partitionOps = map[token.Token]string{token.EQ: "=", token.NEQ: "<>", token.LT: "<", token.LE: "<=", token.GT: ">", token.GE: ">="}
 
@@ -352,12 +361,7 @@ func (x *stmtExec) comparePartitions(ctx context.Context, t *catalog.Table, spec
 	}
 	var conds []string
 	for _, it := range spec.Items {
-		idx := -1
-		for i, c := range part {
-			if strings.EqualFold(c.Name, it.Name.Name) {
-				idx = i
-			}
-		}
+		idx := columnIndex(part, it.Name.Name)
 		if idx < 0 {
 			return nil, x.errorf(KindSemantic, it.Name, "Partition column %s is not a partition column of %s.%s", it.Name.Name, t.DBName, t.Name)
 		}

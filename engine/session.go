@@ -430,15 +430,15 @@ func (s *Session) userMessage(msg string) string {
 }
 
 // noteFetched records that local holds the content of remote, for userMessage.
-func (s *Session) noteFetched(remote, local []string) {
+func (s *Session) noteFetched(remote []storage.FileInfo, local []string) {
 	s.fetchedMu.Lock()
 	defer s.fetchedMu.Unlock()
 	if s.fetched == nil {
 		s.fetched = map[string]string{}
 	}
 	for i, l := range local {
-		if l != "" && l != remote[i] {
-			s.fetched[l] = remote[i]
+		if l != "" && l != remote[i].Path {
+			s.fetched[l] = remote[i].Path
 		}
 	}
 }
