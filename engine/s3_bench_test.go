@@ -37,28 +37,7 @@ func BenchmarkS3ScanVsLocal(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
 	f := newFaultS3(b, "bench")
-	newSession := func(cacheDir string) *Session {
-		cat, err := sqlstore.Open(ctx, sqlstore.Options{Driver: "sqlite", DSN: filepath.Join(dir, "metastore.db"), Warehouse: "file://" + filepath.Join(dir, "wh")})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { cat.Close() })
-		c := map[string]string{storage.KeyCacheDir: cacheDir}
-		for _, kv := range f.s3Conf("AKIDBENCH") {
-			k, v, _ := strings.Cut(kv, "=")
-			c[k] = v
-		}
-		st, err := storage.New(c)
-		if err != nil {
-			b.Fatal(err)
-		}
-		s, err := NewSession(ctx, Options{Conf: c, Catalog: cat, Storage: st, Stdout: io.Discard, Silent: true, TempDir: b.TempDir()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { s.Close() })
-		return s
-	}
+	newSession := func(cacheDir string) *Session { return newBenchSession(b, dir, f, cacheDir) }
 	run := func(s *Session, sql string) time.Duration {
 		unix.Sync() // start every run with no dirty pages being written back
 		start := time.Now()
@@ -150,32 +129,7 @@ func BenchmarkS3ManySmallFiles(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
 	f := newFaultS3(b, "bench")
-	conf := func(extra ...string) map[string]string {
-		c := map[string]string{storage.KeyCacheDir: b.TempDir()}
-		for _, kv := range append(f.s3Conf("AKIDBENCH"), extra...) {
-			k, v, _ := strings.Cut(kv, "=")
-			c[k] = v
-		}
-		return c
-	}
-	newSession := func(c map[string]string) *Session {
-		cat, err := sqlstore.Open(ctx, sqlstore.Options{Driver: "sqlite", DSN: filepath.Join(dir, "metastore.db"), Warehouse: "file://" + filepath.Join(dir, "wh")})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { cat.Close() })
-		st, err := storage.New(c)
-		if err != nil {
-			b.Fatal(err)
-		}
-		s, err := NewSession(ctx, Options{Conf: c, Catalog: cat, Storage: st, Stdout: io.Discard, Silent: true, TempDir: b.TempDir()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { s.Close() })
-		return s
-	}
-	s := newSession(conf())
+	s := newBenchSession(b, dir, f, b.TempDir())
 	const files = 300
 	for i := range files {
 		p := filepath.Join(dir, fmt.Sprintf("part-%05d.parquet", i))
@@ -203,8 +157,8 @@ func BenchmarkS3ManySmallFiles(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for i, c := range configs {
-			fresh := newSession(conf("waggle.s3.fetch.parallelism="+c.files, "waggle.s3.download.parallelism="+c.gets,
-				"waggle.s3.fetch.partial="+c.partial))
+			fresh := newBenchSession(b, dir, f, b.TempDir(), "waggle.s3.fetch.parallelism="+c.files,
+				"waggle.s3.download.parallelism="+c.gets, "waggle.s3.fetch.partial="+c.partial)
 			start := time.Now()
 			if err := fresh.RunScript(ctx, "q.sql", "SELECT sum(x) FROM small;"); err != nil {
 				b.Fatal(err)
@@ -216,4 +170,31 @@ func BenchmarkS3ManySmallFiles(b *testing.B) {
 	for i, c := range configs {
 		b.ReportMetric(times[i].Seconds()/float64(b.N), "s-"+c.name)
 	}
+}
+
+// newBenchSession is a session of a benchmark: the metastore and warehouse in dir (shared by the
+// benchmark's sessions), the object cache in cacheDir, f's bucket reachable, extra "key=value" settings.
+func newBenchSession(b *testing.B, dir string, f *faultS3, cacheDir string, extra ...string) *Session {
+	b.Helper()
+	ctx := context.Background()
+	cat, err := sqlstore.Open(ctx, sqlstore.Options{Driver: "sqlite", DSN: filepath.Join(dir, "metastore.db"), Warehouse: "file://" + filepath.Join(dir, "wh")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cat.Close() })
+	c := map[string]string{storage.KeyCacheDir: cacheDir}
+	for _, kv := range append(f.s3Conf("AKIDBENCH"), extra...) {
+		k, v, _ := strings.Cut(kv, "=")
+		c[k] = v
+	}
+	st, err := storage.New(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := NewSession(ctx, Options{Conf: c, Catalog: cat, Storage: st, Stdout: io.Discard, Silent: true, TempDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
 }

@@ -153,6 +153,19 @@ func (f *faultS3) resetBytes() {
 	f.getBytes = map[string]int64{}
 }
 
+// objectBytes is what GETs of objects (not listings) served since the last resetBytes.
+func (f *faultS3) objectBytes() int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var n int64
+	for p, b := range f.getBytes {
+		if strings.Count(p, "/") >= 3 { // /bucket/key; listings are GET /bucket?list-type=2
+			n += b
+		}
+	}
+	return n
+}
+
 // keys lists the object keys of bucket under prefix.
 func (f *faultS3) keys(t *testing.T, bucket, prefix string) []string {
 	t.Helper()
