@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/waggle-dev/waggle/catalog"
+	"github.com/waggle-dev/waggle/config"
 	"github.com/waggle-dev/waggle/duckdbsql"
 	"github.com/waggle-dev/waggle/engine/tableformat"
 	"github.com/waggle-dev/waggle/hiveql/ast"
@@ -107,7 +108,7 @@ func (s *Session) dataFiles(ctx context.Context, dir string, spec tableformat.Sp
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(par)
 	var plan storage.Planner
-	if spec.Format == tableformat.Parquet && columns != nil && s.conf["waggle.s3.fetch.partial"] != "false" {
+	if spec.Format == tableformat.Parquet && columns != nil && config.Bool(s.conf, "waggle.s3.fetch.partial", true) {
 		plan = func(_ context.Context, local string, size int64, have []storage.Range) ([]storage.Range, bool, error) {
 			h := make([]tableformat.ByteRange, len(have))
 			for i, r := range have {
