@@ -395,21 +395,21 @@ func TestCopyThresholdSetting(t *testing.T) {
 	}
 }
 
-// TestCopyPartSize: parts are at least fs.s3a.multipart.size and S3's
+// TestMultipartSize: parts are at least fs.s3a.multipart.size and S3's
 // 5 MiB, and a copy never needs more than 10,000 of them.
-func TestCopyPartSize(t *testing.T) {
+func TestMultipartSize(t *testing.T) {
 	for _, tt := range []struct{ configured, size, want int64 }{
 		{5 << 20, bigCopySize, 5 << 20},
 		{1 << 10, bigCopySize, 5 << 20},
 		{64 << 20, 6 << 30, 64 << 20},
 		{64 << 20, 5 << 40, (5<<40 + maxParts - 1) / maxParts},
 	} {
-		got := copyPartSize(tt.configured, tt.size)
+		got := multipartSize(tt.configured, tt.size)
 		if got != tt.want {
-			t.Errorf("copyPartSize(%d, %d) = %d, want %d", tt.configured, tt.size, got, tt.want)
+			t.Errorf("multipartSize(%d, %d) = %d, want %d", tt.configured, tt.size, got, tt.want)
 		}
 		if parts := (tt.size + got - 1) / got; parts > maxParts {
-			t.Errorf("copyPartSize(%d, %d): %d parts", tt.configured, tt.size, parts)
+			t.Errorf("multipartSize(%d, %d): %d parts", tt.configured, tt.size, parts)
 		}
 	}
 }

@@ -462,7 +462,7 @@ func (b *s3Bucket) upload(ctx context.Context, l location, r io.ReaderAt, size i
 		}
 		return nil
 	}
-	partSize := max(b.cfg.partSize, (size+maxParts-1)/maxParts)
+	partSize := multipartSize(b.cfg.partSize, size)
 	created, err := b.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
 		Bucket: aws.String(b.bucket), Key: aws.String(l.name),
 	})
@@ -605,10 +605,11 @@ func (b *s3Bucket) copyObjectSize(ctx context.Context, src, dst location, size i
 	return nil
 }
 
-// copyPartSize is the part size of a multipart copy of size bytes:
-// fs.s3a.multipart.size, grown to S3's 5 MiB minimum and to what keeps
-// the copy within 10,000 parts.
-func copyPartSize(configured, size int64) int64 {
+// multipartSize is the part size of a multipart upload or copy of size bytes:
+// fs.s3a.multipart.size, grown to S3's 5 MiB minimum (as Hadoop's S3A
+// does with a smaller setting) and to what keeps the object within 10,000
+// parts.
+func multipartSize(configured, size int64) int64 {
 	return max(configured, minPartSize, (size+maxParts-1)/maxParts)
 }
 
@@ -642,7 +643,7 @@ func (b *s3Bucket) abortUpload(ctx context.Context, key string, uploadID *string
 // sign it on plain-HTTP endpoints and must rewind it to retry a part.
 func (b *s3Bucket) multipartCopy(ctx context.Context, src, dst location, head *s3.HeadObjectOutput) error {
 	size, etag := aws.ToInt64(head.ContentLength), aws.ToString(head.ETag)
-	partSize := copyPartSize(b.cfg.partSize, size)
+	partSize := multipartSize(b.cfg.partSize, size)
 	nparts := int((size + partSize - 1) / partSize)
 	in := &s3.CreateMultipartUploadInput{
 		Bucket: aws.String(b.bucket), Key: aws.String(dst.name),

@@ -47,7 +47,7 @@ var _ FS = (*Storage)(nil)
 //	                                   region; else the SDK's (AWS_REGION, profile); else us-east-1
 //	fs.s3a.paging.maximum              keys per list request (default and maximum 1000)
 //	fs.s3a.multipart.threshold         upload size above which multipart is used (default 128M)
-//	fs.s3a.multipart.size              multipart part size (default 64M; S3 needs >= 5M)
+//	fs.s3a.multipart.size              multipart part size (default 64M; raised to S3's 5M minimum)
 //	fs.s3a.copy.multipart.threshold    server-side copies above this are multipart (default 5G)
 //	fs.s3a.buffer.dir                  where S3 writes are buffered (default os.TempDir())
 //	fs.s3a.aws.profile                 named profile of the shared AWS config/credentials files
