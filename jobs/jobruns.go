@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -119,7 +118,7 @@ func (s *Service) StartJobRun(ctx context.Context, in StartJobRunInput) (StartJo
 		return StartJobRunOutput{}, err
 	}
 	var j JobRun
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx db) error {
 		id, err := idByToken(ctx, tx, kindJob, in.VirtualClusterID, in.ClientToken)
 		if err != nil {
 			return internal(err)
@@ -206,7 +205,7 @@ func validateJob(in *StartJobRunInput) error {
 }
 
 // getJob loads a job run of a virtual cluster.
-func (s *Service) getJob(ctx context.Context, q querier, vc, id string) (*JobRun, int, error) {
+func (s *Service) getJob(ctx context.Context, q db, vc, id string) (*JobRun, int, error) {
 	if err := checkID("virtualClusterId", vc); err != nil {
 		return nil, 0, err
 	}
@@ -224,7 +223,7 @@ func (s *Service) getJob(ctx context.Context, q querier, vc, id string) (*JobRun
 	return &j, qa, nil
 }
 
-func (s *Service) saveJob(ctx context.Context, q querier, j *JobRun, queuedAttempt int) error {
+func (s *Service) saveJob(ctx context.Context, q db, j *JobRun, queuedAttempt int) error {
 	return internal(putResource(ctx, q, row{kind: kindJob, id: j.ID, vc: j.VirtualClusterID, name: j.Name, state: j.State,
 		token: j.ClientToken, created: j.CreatedAt, queuedAttempt: queuedAttempt, doc: j}))
 }
@@ -284,7 +283,7 @@ func (s *Service) ListJobRuns(ctx context.Context, in ListJobRunsInput) ([]JobRu
 // running, or waiting to be re-adopted) by stopping it (CANCEL_PENDING until it has ended, then CANCELLED).
 func (s *Service) CancelJobRun(ctx context.Context, vc, id string) (string, error) {
 	running := false
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx db) error {
 		j, qa, err := s.getJob(ctx, tx, vc, id)
 		if err != nil {
 			return err
@@ -431,7 +430,7 @@ func (s *Service) recover(ctx context.Context, startup bool) error {
 				active = m[id] == qa
 			}
 		}
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
+		err = s.inTx(ctx, func(tx db) error {
 			var j JobRun
 			qa, ok, err := getResource(ctx, tx, kindJob, id, &j)
 			if err != nil || !ok {
@@ -441,7 +440,7 @@ func (s *Service) recover(ctx context.Context, startup bool) error {
 			if err != nil {
 				return internal(err)
 			}
-			if s.pg {
+			if s.db.pg {
 				// Re-check under the job's row lock: another replica may have claimed or settled it since.
 				heldNow := aok && attemptHeld(a.State)
 				if heldNow != held || (heldNow && a.Replica != replica) {
@@ -536,7 +535,7 @@ func activeOf(ctx context.Context, ad Adopter, cache *[]adopterActive) (map[stri
 }
 
 // runnerFor returns the runner of a virtual cluster's jobs.
-func (s *Service) runnerFor(ctx context.Context, q querier, vcID string) Runner {
+func (s *Service) runnerFor(ctx context.Context, q db, vcID string) Runner {
 	if s.cfg.RunnerFor != nil {
 		var vc VirtualCluster
 		if _, ok, err := getResource(ctx, q, kindVC, vcID, &vc); err == nil && ok {
@@ -578,7 +577,7 @@ func (s *Service) runAttempt(ctx context.Context, jobID string, n int) error {
 	var j JobRun
 	claimed, readopt := false, false
 	started := now()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx db) error {
 		qa, ok, err := getResource(ctx, tx, kindJob, jobID, &j)
 		if err != nil || !ok || qa != n {
 			return internal0(err)
@@ -643,7 +642,7 @@ func (s *Service) watchCancel(ctx context.Context, jobID string, ra *runningAtte
 		case <-t.C:
 		}
 		var st string
-		if err := s.db.QueryRowContext(ctx, bind(s.db, `SELECT state FROM waggle_resources WHERE kind = ? AND id = ?`), kindJob, jobID).Scan(&st); err == nil && st == StateCancelPending {
+		if err := s.db.QueryRowContext(ctx, `SELECT state FROM waggle_resources WHERE kind = ? AND id = ?`, kindJob, jobID).Scan(&st); err == nil && st == StateCancelPending {
 			s.signalCancel(jobID)
 			return
 		}
@@ -790,7 +789,7 @@ func (s *Service) runnerState(ctx context.Context, jobID string, n int, state, d
 	if state != StateSubmitted && state != StateRunning {
 		return
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx db) error {
 		var j JobRun
 		qa, ok, err := getResource(ctx, tx, kindJob, jobID, &j)
 		if err != nil || !ok || qa != n {
@@ -862,13 +861,13 @@ func (s *Service) finish(ctx context.Context, jobID string, n int, started time.
 		}
 		s.cfg.Metrics.ObserveJob(state, time.Since(started))
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx db) error {
 		var j JobRun
 		qa, ok, err := getResource(ctx, tx, kindJob, jobID, &j)
 		if err != nil || !ok {
 			return internal0(err)
 		}
-		if s.pg {
+		if s.db.pg {
 			// Another replica settled this attempt (it took this one for dead): its outcome stands.
 			if cur, ok, err := getAttempt(ctx, tx, jobID, n); err != nil || (ok && (!attemptHeld(cur.State) || cur.Replica != s.id)) {
 				if err == nil {

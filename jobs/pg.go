@@ -29,12 +29,10 @@ func openPG(ctx context.Context, s *Service) (*Service, error) {
 		pool.Close()
 		return nil, fmt.Errorf("jobs: open database: %w", err)
 	}
-	s.pool, s.pg, s.ownDB = pool, true, true
-	s.db = stdlib.OpenDBFromPool(pool)
-	pgDBs.Store(s.db, struct{}{})
+	s.pool, s.ownDB = pool, true
+	s.db = db{sqlDB: stdlib.OpenDBFromPool(pool), pg: true}
 	fail := func(err error) (*Service, error) {
-		pgDBs.Delete(s.db)
-		s.db.Close()
+		s.db.sqlDB.Close()
 		pool.Close()
 		return nil, err
 	}
@@ -79,44 +77,20 @@ func (s *Service) migratePG(ctx context.Context, driver *riverpgxv5.Driver) erro
 	return nil
 }
 
-// inPGTx runs f in a transaction on one pinned connection, so that River's pgx insert (enqueue) joins it.
-func (s *Service) inPGTx(ctx context.Context, f func(tx *sql.Tx) error) error {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return internal(err)
+// enqueue queues attempt n of a job run in the store's transaction tx (Service.inTx).
+func (s *Service) enqueue(ctx context.Context, tx db, jobID string, attempt int) error {
+	if tx.sqlTx == nil {
+		return internal(errors.New("jobs: enqueue outside a service transaction"))
 	}
-	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return internal(err)
-	}
-	pgTxs.Store(tx, conn)
-	defer pgTxs.Delete(tx)
-	if err := f(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return internal(err)
-	}
-	return nil
-}
-
-// enqueue queues attempt n of a job run in the store's transaction tx.
-func (s *Service) enqueue(ctx context.Context, tx *sql.Tx, jobID string, attempt int) error {
 	args := runArgs{JobID: jobID, Attempt: attempt}
-	if !s.pg {
-		if _, err := s.river.InsertTx(ctx, tx, args, nil); err != nil {
+	if !tx.pg {
+		if _, err := s.river.InsertTx(ctx, tx.sqlTx, args, nil); err != nil {
 			return internal(fmt.Errorf("enqueue: %w", err))
 		}
 		return nil
 	}
-	c, ok := pgTxs.Load(tx)
-	if !ok {
-		return internal(errors.New("jobs: enqueue outside a service transaction"))
-	}
 	var pc *pgx.Conn
-	if err := c.(*sql.Conn).Raw(func(dc any) error {
+	if err := tx.conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("jobs: unexpected driver connection %T", dc)
@@ -126,7 +100,7 @@ func (s *Service) enqueue(ctx context.Context, tx *sql.Tx, jobID string, attempt
 	}); err != nil {
 		return internal(err)
 	}
-	// The connection stays pinned to tx (and unused by anything else) until tx ends.
+	// The connection stays pinned to the transaction (and unused by anything else) until it ends.
 	if _, err := s.pgRiver.InsertTx(ctx, sessionTx{pc}, args, nil); err != nil {
 		return internal(fmt.Errorf("enqueue: %w", err))
 	}
@@ -175,8 +149,8 @@ func (s *Service) heartbeat(ctx context.Context) error {
 
 // replicaAlive tells whether replica id (of an attempt) still runs it. startup: this replica has just
 // started, so an attempt recorded under its own id is a previous incarnation's.
-func (s *Service) replicaAlive(ctx context.Context, q querier, id string, startup bool) (bool, error) {
-	if !s.pg || id == "" {
+func (s *Service) replicaAlive(ctx context.Context, q db, id string, startup bool) (bool, error) {
+	if !s.db.pg || id == "" {
 		return false, nil // SQLite: one server; its previous run is over
 	}
 	if id == s.id {
@@ -195,7 +169,7 @@ func (s *Service) replicaAlive(ctx context.Context, q querier, id string, startu
 
 // replicaOf is the replica recorded in the attempts this service claims (none on SQLite).
 func (s *Service) replicaOf() string {
-	if s.pg {
+	if s.db.pg {
 		return s.id
 	}
 	return ""
@@ -240,8 +214,7 @@ func (s *Service) closePG(ctx context.Context) error {
 	if err == nil {
 		_, err = s.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM waggle_replicas WHERE id = $1`, s.id)
 	}
-	pgDBs.Delete(s.db)
-	if cerr := s.db.Close(); err == nil {
+	if cerr := s.db.sqlDB.Close(); err == nil {
 		err = cerr
 	}
 	s.pool.Close()

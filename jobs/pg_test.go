@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -244,7 +243,7 @@ func TestPGTwoReplicasRunEachJobOnce(t *testing.T) {
 		// Duplicate queue jobs for the attempt (as restart recovery makes) through both replicas: the
 		// transactional claim lets exactly one of them run it.
 		for _, r := range []*Service{a, b, a, b} {
-			if err := r.inTx(context.Background(), func(tx *sql.Tx) error { return r.enqueue(context.Background(), tx, id, 1) }); err != nil {
+			if err := r.inTx(context.Background(), func(tx db) error { return r.enqueue(context.Background(), tx, id, 1) }); err != nil {
 				t.Fatal(err)
 			}
 		}

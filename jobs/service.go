@@ -69,13 +69,12 @@ type Observer interface {
 // Service is the job service: the operations of the emr-containers API plus Waggle's extensions.
 type Service struct {
 	cfg   Config
-	db    *sql.DB
+	db    db // the server database; db.pg: PostgreSQL
 	ownDB bool
 	river *river.Client[*sql.Tx] // SQLite
 	// PostgreSQL: River's pgx client on pool, which db (database/sql over pgx) shares.
 	pgRiver *river.Client[pgx.Tx]
 	pool    *pgxpool.Pool
-	pg      bool
 	id      string // this replica (instance id)
 	stopBG  context.CancelFunc
 	bgDone  sync.WaitGroup
@@ -149,30 +148,30 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.InstanceID == "" {
 		cfg.InstanceID = newInstanceID()
 	}
-	s := &Service{cfg: cfg, db: cfg.DB, arns: arns{cfg.Region, cfg.Account}, log: cfg.Logger, running: map[string]*runningAttempt{}, id: cfg.InstanceID}
+	s := &Service{cfg: cfg, db: db{sqlDB: cfg.DB}, arns: arns{cfg.Region, cfg.Account}, log: cfg.Logger, running: map[string]*runningAttempt{}, id: cfg.InstanceID}
 	if cfg.DatabaseURL != "" {
 		if cfg.DB != nil {
 			return nil, errors.New("jobs: set either DB or DatabaseURL, not both")
 		}
 		return openPG(ctx, s)
 	}
-	if s.db == nil {
-		db, err := OpenSQLite(filepath.Join(cfg.DataDir, "server.db"))
+	if s.db.sqlDB == nil {
+		sqlDB, err := OpenSQLite(filepath.Join(cfg.DataDir, "server.db"))
 		if err != nil {
 			return nil, fmt.Errorf("jobs: open database: %w", err)
 		}
-		s.db, s.ownDB = db, true
+		s.db.sqlDB, s.ownDB = sqlDB, true
 	}
 	fail := func(err error) (*Service, error) {
 		if s.ownDB {
-			s.db.Close()
+			s.db.sqlDB.Close()
 		}
 		return nil, err
 	}
 	if err := migrate(ctx, s.db); err != nil {
 		return fail(err)
 	}
-	driver := riversqlite.New(s.db)
+	driver := riversqlite.New(s.db.sqlDB)
 	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quietLogger(cfg.Logger)})
 	if err != nil {
 		return fail(fmt.Errorf("jobs: queue migrator: %w", err))
@@ -222,7 +221,7 @@ func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
 
 // Start starts working the queue; it returns once the workers are running.
 func (s *Service) Start(ctx context.Context) error {
-	if s.pg {
+	if s.db.pg {
 		if err := s.pgRiver.Start(ctx); err != nil {
 			return err
 		}
@@ -235,12 +234,12 @@ func (s *Service) Start(ctx context.Context) error {
 // Close stops the workers (running attempts are stopped and left for the next start to settle) and
 // closes the database if the service opened it.
 func (s *Service) Close(ctx context.Context) error {
-	if s.pg {
+	if s.db.pg {
 		return s.closePG(ctx)
 	}
 	err := s.river.StopAndCancel(ctx)
 	if s.ownDB {
-		if cerr := s.db.Close(); err == nil {
+		if cerr := s.db.sqlDB.Close(); err == nil {
 			err = cerr
 		}
 	}
@@ -248,22 +247,30 @@ func (s *Service) Close(ctx context.Context) error {
 }
 
 // DB returns the service's database (for tests and tools).
-func (s *Service) DB() *sql.DB { return s.db }
+func (s *Service) DB() *sql.DB { return s.db.sqlDB }
 
-// inTx runs f in a transaction.
-func (s *Service) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
-	if s.pg {
-		return s.inPGTx(ctx, f)
+// inTx runs f in a transaction. On PostgreSQL it runs on one pinned connection, so that River's pgx
+// insert (enqueue) joins it.
+func (s *Service) inTx(ctx context.Context, f func(tx db) error) error {
+	tx := s.db
+	var err error
+	if tx.pg {
+		if tx.conn, err = tx.sqlDB.Conn(ctx); err != nil {
+			return internal(err)
+		}
+		defer tx.conn.Close()
+		tx.sqlTx, err = tx.conn.BeginTx(ctx, nil)
+	} else {
+		tx.sqlTx, err = tx.sqlDB.BeginTx(ctx, nil)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return internal(err)
 	}
 	if err := f(tx); err != nil {
-		tx.Rollback()
+		tx.sqlTx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.sqlTx.Commit(); err != nil {
 		return internal(err)
 	}
 	return nil
@@ -342,7 +349,7 @@ func (s *Service) CreateVirtualCluster(ctx context.Context, in CreateVirtualClus
 		return CreateVirtualClusterOutput{}, err
 	}
 	var vc VirtualCluster
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx db) error {
 		id, err := idByToken(ctx, tx, kindVC, "", in.ClientToken)
 		if err != nil {
 			return internal(err)
@@ -359,7 +366,7 @@ func (s *Service) CreateVirtualCluster(ctx context.Context, in CreateVirtualClus
 	return CreateVirtualClusterOutput{ID: vc.ID, Name: vc.Name, Arn: vc.Arn}, err
 }
 
-func (s *Service) getVC(ctx context.Context, q querier, id string) (*VirtualCluster, error) {
+func (s *Service) getVC(ctx context.Context, q db, id string) (*VirtualCluster, error) {
 	if err := checkID("virtualClusterId", id); err != nil {
 		return nil, err
 	}
@@ -419,7 +426,7 @@ func (s *Service) ListVirtualClusters(ctx context.Context, in ListVirtualCluster
 
 // DeleteVirtualCluster terminates a virtual cluster (it stays listed as TERMINATED).
 func (s *Service) DeleteVirtualCluster(ctx context.Context, id string) (string, error) {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx db) error {
 		vc, err := s.getVC(ctx, tx, id)
 		if err != nil {
 			return err
@@ -476,7 +483,7 @@ func (s *Service) CreateJobTemplate(ctx context.Context, in CreateJobTemplateInp
 		return CreateJobTemplateOutput{}, err
 	}
 	var t JobTemplate
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx db) error {
 		id, err := idByToken(ctx, tx, kindTemplate, "", in.ClientToken)
 		if err != nil {
 			return internal(err)
@@ -493,7 +500,7 @@ func (s *Service) CreateJobTemplate(ctx context.Context, in CreateJobTemplateInp
 	return CreateJobTemplateOutput{ID: t.ID, Name: t.Name, Arn: t.Arn, CreatedAt: t.CreatedAt}, err
 }
 
-func (s *Service) getTemplate(ctx context.Context, q querier, id string) (*JobTemplate, error) {
+func (s *Service) getTemplate(ctx context.Context, q db, id string) (*JobTemplate, error) {
 	if err := checkID("templateId", id); err != nil {
 		return nil, err
 	}
@@ -539,7 +546,7 @@ func (s *Service) ListJobTemplates(ctx context.Context, in ListJobTemplatesInput
 
 // DeleteJobTemplate deletes a job template.
 func (s *Service) DeleteJobTemplate(ctx context.Context, id string) (string, error) {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx db) error {
 		if _, err := s.getTemplate(ctx, tx, id); err != nil {
 			return err
 		}
@@ -557,7 +564,7 @@ func (s *Service) withTags(ctx context.Context, arn string, write bool, f func(t
 		return nil, err
 	}
 	var out map[string]string
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx db) error {
 		switch ref.kind {
 		case "virtualcluster":
 			vc, err := s.getVC(ctx, tx, ref.id)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -52,28 +51,37 @@ var pgSchema = []string{
 	`CREATE TABLE IF NOT EXISTS waggle_replicas (id TEXT PRIMARY KEY, heartbeat_ns BIGINT NOT NULL)`,
 }
 
-// The dialect of a querier: PostgreSQL databases and their transactions are registered here (SQLite is
-// the default and keeps its "?" placeholders).
-var (
-	pgDBs sync.Map // *sql.DB → struct{}
-	pgTxs sync.Map // *sql.Tx → *sql.Conn (the pinned connection, for River's pgx transaction)
-)
-
-func isPG(q querier) bool {
-	switch q := q.(type) {
-	case *sql.DB:
-		_, ok := pgDBs.Load(q)
-		return ok
-	case *sql.Tx:
-		_, ok := pgTxs.Load(q)
-		return ok
-	}
-	return false
+// db is the service's database, or a transaction of it (Service.inTx), in its dialect. Its queries are
+// written with "?" placeholders, which become "$n" on PostgreSQL (PostgreSQL-only statements may use "$n").
+type db struct {
+	sqlDB *sql.DB
+	pg    bool      // PostgreSQL (else SQLite)
+	sqlTx *sql.Tx   // the transaction, or nil
+	conn  *sql.Conn // PostgreSQL transaction: the connection sqlTx is pinned to, which River's insert joins
 }
 
-// bind rewrites "?" placeholders to PostgreSQL's "$n" when q is a PostgreSQL database or transaction.
-func bind(q querier, query string) string {
-	if !isPG(q) {
+func (d db) q() querier {
+	if d.sqlTx != nil {
+		return d.sqlTx
+	}
+	return d.sqlDB
+}
+
+func (d db) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return d.q().ExecContext(ctx, d.bind(query), args...)
+}
+
+func (d db) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return d.q().QueryContext(ctx, d.bind(query), args...)
+}
+
+func (d db) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return d.q().QueryRowContext(ctx, d.bind(query), args...)
+}
+
+// bind rewrites "?" placeholders to PostgreSQL's "$n".
+func (d db) bind(query string) string {
+	if !d.pg {
 		return query
 	}
 	var b strings.Builder
@@ -89,13 +97,13 @@ func bind(q querier, query string) string {
 	return b.String()
 }
 
-func migrate(ctx context.Context, db *sql.DB) error {
+func migrate(ctx context.Context, d db) error {
 	stmts := schema
-	if isPG(db) {
+	if d.pg {
 		stmts = pgSchema
 	}
 	for _, q := range stmts {
-		if _, err := db.ExecContext(ctx, q); err != nil {
+		if _, err := d.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("jobs: create schema: %w", err)
 		}
 	}
@@ -110,29 +118,29 @@ type row struct {
 	doc                              any
 }
 
-func putResource(ctx context.Context, q querier, r row) error {
+func putResource(ctx context.Context, q db, r row) error {
 	doc, err := json.Marshal(r.doc)
 	if err != nil {
 		return err
 	}
-	_, err = q.ExecContext(ctx, bind(q, `INSERT INTO waggle_resources (kind, id, vc_id, name, state, created_ns, client_token, queued_attempt, doc)
+	_, err = q.ExecContext(ctx, `INSERT INTO waggle_resources (kind, id, vc_id, name, state, created_ns, client_token, queued_attempt, doc)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name, state = excluded.state,
-			queued_attempt = excluded.queued_attempt, doc = excluded.doc`),
+			queued_attempt = excluded.queued_attempt, doc = excluded.doc`,
 		r.kind, r.id, r.vc, r.name, r.state, r.created.UnixNano(), r.token, r.queuedAttempt, string(doc))
 	return err
 }
 
 // getResource loads the document of one resource into doc; false if absent.
-func getResource(ctx context.Context, q querier, kind, id string, doc any) (queuedAttempt int, ok bool, err error) {
+func getResource(ctx context.Context, q db, kind, id string, doc any) (queuedAttempt int, ok bool, err error) {
 	var s string
 	query := `SELECT doc, queued_attempt FROM waggle_resources WHERE kind = ? AND id = ?`
-	if _, ok := q.(*sql.Tx); ok && isPG(q) {
+	if q.pg && q.sqlTx != nil {
 		// Read-modify-write: PostgreSQL transactions (READ COMMITTED) lock the row, so claims, cancels and
 		// settlements of one job by several replicas serialize (SQLite's transactions already do).
 		query += ` FOR UPDATE`
 	}
-	err = q.QueryRowContext(ctx, bind(q, query), kind, id).Scan(&s, &queuedAttempt)
+	err = q.QueryRowContext(ctx, query, kind, id).Scan(&s, &queuedAttempt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -143,23 +151,23 @@ func getResource(ctx context.Context, q querier, kind, id string, doc any) (queu
 }
 
 // idByToken finds the resource created with a client token.
-func idByToken(ctx context.Context, q querier, kind, vc, token string) (string, error) {
+func idByToken(ctx context.Context, q db, kind, vc, token string) (string, error) {
 	var id string
-	if _, ok := q.(*sql.Tx); ok && isPG(q) {
+	if q.pg && q.sqlTx != nil {
 		// Serialize creations with one client token across replicas (the row does not exist yet to lock).
 		if _, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, kind+"|"+vc+"|"+token); err != nil {
 			return "", err
 		}
 	}
-	err := q.QueryRowContext(ctx, bind(q, `SELECT id FROM waggle_resources WHERE kind = ? AND vc_id = ? AND client_token = ?`), kind, vc, token).Scan(&id)
+	err := q.QueryRowContext(ctx, `SELECT id FROM waggle_resources WHERE kind = ? AND vc_id = ? AND client_token = ?`, kind, vc, token).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
 	return id, err
 }
 
-func deleteResource(ctx context.Context, q querier, kind, id string) error {
-	_, err := q.ExecContext(ctx, bind(q, `DELETE FROM waggle_resources WHERE kind = ? AND id = ?`), kind, id)
+func deleteResource(ctx context.Context, q db, kind, id string) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM waggle_resources WHERE kind = ? AND id = ?`, kind, id)
 	return err
 }
 
@@ -193,7 +201,7 @@ func parsePageToken(tok string) (int64, string, error) {
 }
 
 // listResources returns the documents (raw JSON) of one page and the token of the next, "" on the last page.
-func listResources(ctx context.Context, q querier, f listFilter) ([]json.RawMessage, string, error) {
+func listResources(ctx context.Context, q db, f listFilter) ([]json.RawMessage, string, error) {
 	where := []string{"kind = ?"}
 	args := []any{f.kind}
 	if f.vcSet {
@@ -225,8 +233,8 @@ func listResources(ctx context.Context, q querier, f listFilter) ([]json.RawMess
 	if max <= 0 {
 		max = 50
 	}
-	rows, err := q.QueryContext(ctx, bind(q, `SELECT doc, created_ns, id FROM waggle_resources WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY created_ns DESC, id DESC LIMIT ?`), append(args, max+1)...)
+	rows, err := q.QueryContext(ctx, `SELECT doc, created_ns, id FROM waggle_resources WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY created_ns DESC, id DESC LIMIT ?`, append(args, max+1)...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -252,9 +260,9 @@ func listResources(ctx context.Context, q querier, f listFilter) ([]json.RawMess
 }
 
 // jobIDsInStates lists the ids of job runs in the given states, with their queued attempt.
-func jobIDsInStates(ctx context.Context, q querier, states ...string) (map[string]int, error) {
-	rows, err := q.QueryContext(ctx, bind(q, `SELECT id, queued_attempt FROM waggle_resources WHERE kind = ? AND state IN (?`+
-		strings.Repeat(", ?", len(states)-1)+`)`), append([]any{kindJob}, toAny(states)...)...)
+func jobIDsInStates(ctx context.Context, q db, states ...string) (map[string]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, queued_attempt FROM waggle_resources WHERE kind = ? AND state IN (?`+
+		strings.Repeat(", ?", len(states)-1)+`)`, append([]any{kindJob}, toAny(states)...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -279,16 +287,16 @@ func toAny(ss []string) []any {
 	return out
 }
 
-func putAttempt(ctx context.Context, q querier, jobID string, a Attempt) error {
+func putAttempt(ctx context.Context, q db, jobID string, a Attempt) error {
 	doc, _ := json.Marshal(a)
-	_, err := q.ExecContext(ctx, bind(q, `INSERT INTO waggle_attempts (job_id, attempt, doc) VALUES (?, ?, ?)
-		ON CONFLICT (job_id, attempt) DO UPDATE SET doc = excluded.doc`), jobID, a.Number, string(doc))
+	_, err := q.ExecContext(ctx, `INSERT INTO waggle_attempts (job_id, attempt, doc) VALUES (?, ?, ?)
+		ON CONFLICT (job_id, attempt) DO UPDATE SET doc = excluded.doc`, jobID, a.Number, string(doc))
 	return err
 }
 
-func getAttempt(ctx context.Context, q querier, jobID string, n int) (Attempt, bool, error) {
+func getAttempt(ctx context.Context, q db, jobID string, n int) (Attempt, bool, error) {
 	var s string
-	err := q.QueryRowContext(ctx, bind(q, `SELECT doc FROM waggle_attempts WHERE job_id = ? AND attempt = ?`), jobID, n).Scan(&s)
+	err := q.QueryRowContext(ctx, `SELECT doc FROM waggle_attempts WHERE job_id = ? AND attempt = ?`, jobID, n).Scan(&s)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Attempt{}, false, nil
 	}
@@ -299,8 +307,8 @@ func getAttempt(ctx context.Context, q querier, jobID string, n int) (Attempt, b
 	return a, true, json.Unmarshal([]byte(s), &a)
 }
 
-func listAttempts(ctx context.Context, q querier, jobID string) ([]Attempt, error) {
-	rows, err := q.QueryContext(ctx, bind(q, `SELECT doc FROM waggle_attempts WHERE job_id = ? ORDER BY attempt`), jobID)
+func listAttempts(ctx context.Context, q db, jobID string) ([]Attempt, error) {
+	rows, err := q.QueryContext(ctx, `SELECT doc FROM waggle_attempts WHERE job_id = ? ORDER BY attempt`, jobID)
 	if err != nil {
 		return nil, err
 	}
@@ -320,15 +328,15 @@ func listAttempts(ctx context.Context, q querier, jobID string) ([]Attempt, erro
 	return out, rows.Err()
 }
 
-func putStatement(ctx context.Context, q querier, jobID string, st Statement) error {
+func putStatement(ctx context.Context, q db, jobID string, st Statement) error {
 	doc, _ := json.Marshal(st)
-	_, err := q.ExecContext(ctx, bind(q, `INSERT INTO waggle_statements (job_id, attempt, idx, doc) VALUES (?, ?, ?, ?)
-		ON CONFLICT (job_id, attempt, idx) DO UPDATE SET doc = excluded.doc`), jobID, st.Attempt, st.Index, string(doc))
+	_, err := q.ExecContext(ctx, `INSERT INTO waggle_statements (job_id, attempt, idx, doc) VALUES (?, ?, ?, ?)
+		ON CONFLICT (job_id, attempt, idx) DO UPDATE SET doc = excluded.doc`, jobID, st.Attempt, st.Index, string(doc))
 	return err
 }
 
-func listStatements(ctx context.Context, q querier, jobID string) ([]Statement, error) {
-	rows, err := q.QueryContext(ctx, bind(q, `SELECT doc FROM waggle_statements WHERE job_id = ? ORDER BY attempt, idx`), jobID)
+func listStatements(ctx context.Context, q db, jobID string) ([]Statement, error) {
+	rows, err := q.QueryContext(ctx, `SELECT doc FROM waggle_statements WHERE job_id = ? ORDER BY attempt, idx`, jobID)
 	if err != nil {
 		return nil, err
 	}
@@ -348,7 +356,7 @@ func listStatements(ctx context.Context, q querier, jobID string) ([]Statement, 
 	return out, rows.Err()
 }
 
-func deleteAttempt(ctx context.Context, q querier, jobID string, n int) error {
-	_, err := q.ExecContext(ctx, bind(q, `DELETE FROM waggle_attempts WHERE job_id = ? AND attempt = ?`), jobID, n)
+func deleteAttempt(ctx context.Context, q db, jobID string, n int) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM waggle_attempts WHERE job_id = ? AND attempt = ?`, jobID, n)
 	return err
 }
