@@ -13,7 +13,7 @@ import (
 )
 
 // putRandom stores n random bytes at bucket/key and returns them.
-func putRandom(t *testing.T, f *fakeS3, bucket, key string, n int) []byte {
+func putRandom(t testing.TB, f *fakeS3, bucket, key string, n int) []byte {
 	t.Helper()
 	b := make([]byte, n)
 	rand.Read(b)

@@ -54,7 +54,7 @@ type fakeS3 struct {
 
 var credRE = regexp.MustCompile(`Credential=([^/]+)/`)
 
-func newFakeS3(t *testing.T, buckets ...string) *fakeS3 {
+func newFakeS3(t testing.TB, buckets ...string) *fakeS3 {
 	t.Helper()
 	f := &fakeS3{backend: s3mem.New()}
 	h := gofakes3.New(f.backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
@@ -139,7 +139,7 @@ func (f *fakeS3) conf(extra ...string) map[string]string {
 	return c
 }
 
-func newStorage(t *testing.T, conf map[string]string) *Storage {
+func newStorage(t testing.TB, conf map[string]string) *Storage {
 	t.Helper()
 	s, err := New(conf)
 	if err != nil {
