@@ -360,8 +360,11 @@ func (c *textConv) read(raw string, t *types.Type, level int) (string, error) {
 		return e, nil
 	case types.TinyInt, types.SmallInt, types.Int, types.BigInt:
 		dt := duckdbsql.Type(t)
-		// Fast path first: plain digits (the common case) cast directly, without the regexes.
-		return fmt.Sprintf("CASE WHEN %[1]s <> '' AND ltrim(%[1]s, '0123456789') = '' THEN TRY_CAST(%[1]s AS %[3]s) "+
+		// Fast path first: a value that is its own canonical form (CAST back to VARCHAR gives it again: an
+		// optional '-' and digits without leading zeros, the common case) is cast without the regexes.
+		// DuckDB's cast alone is not enough: it also takes spaces, exponents, hex and rounds fractions.
+		// 6M values: 0.19 s, against 1.2 s for the previous fast path's ltrim(raw, '0123456789') = ''.
+		return fmt.Sprintf("CASE WHEN CAST(TRY_CAST(%[1]s AS %[3]s) AS VARCHAR) = %[1]s THEN TRY_CAST(%[1]s AS %[3]s) "+
 			"WHEN regexp_full_match(%[1]s, '%[2]s') THEN TRY_CAST(%[1]s AS %[3]s) "+
 			"WHEN regexp_full_match(%[1]s, '%[4]s') THEN TRY_CAST(split_part(%[1]s, '.', 1) AS %[3]s) END",
 			raw, intPattern, dt, intFracPattern), nil
