@@ -23,12 +23,13 @@ const (
 	sufSessionToken  = "session.token"
 	sufEndpointRegon = "endpoint.region" // wins over fs.s3a.region
 	sufRegion        = "region"
-	sufProvider      = "aws.credentials.provider" // only the anonymous provider is interpreted
-	sufPaging        = "paging.maximum"           // keys per list request, capped at 1000
-	sufPartSize      = "multipart.size"           // default 64M
-	sufThreshold     = "multipart.threshold"      // default 128M
-	sufCopyThreshold = "copy.multipart.threshold" // server-side copies above it are multipart; default 5G (S3's CopyObject limit)
-	sufBufferDir     = "buffer.dir"               // temp files of S3 writes; default os.TempDir()
+	sufProvider      = "aws.credentials.provider"  // only the anonymous provider is interpreted
+	sufPaging        = "paging.maximum"            // keys per list request, capped at 1000
+	sufPartSize      = "multipart.size"            // default 64M
+	sufThreshold     = "multipart.threshold"       // default 128M
+	sufCopyThreshold = "copy.multipart.threshold"  // server-side copies above it are multipart; default 5G (S3's CopyObject limit)
+	sufActiveBlocks  = "fast.upload.active.blocks" // parts of one multipart upload in flight; default 4 (Hadoop's)
+	sufBufferDir     = "buffer.dir"                // temp files of S3 writes; default os.TempDir()
 
 	// Credentials beyond static keys (all per-bucket overridable).
 	sufProfile         = "aws.profile"                   // named profile of the shared config/credentials files
@@ -56,6 +57,7 @@ const (
 	defaultPageSize  = 1000
 	defaultPartSize  = 64 << 20
 	defaultThreshold = 128 << 20
+	defaultActive    = 4
 	maxParts         = 10000
 
 	// S3 refuses CopyObject for sources above 5 GiB and parts below 5 MiB
@@ -77,6 +79,7 @@ type s3Settings struct {
 	partSize     int64
 	threshold    int64
 	copyThresh   int64 // server-side copies of larger objects are multipart
+	activeBlocks int   // parts of one multipart upload uploaded at once
 	bufferDir    string
 
 	profile         string
@@ -179,6 +182,12 @@ func s3SettingsFor(conf map[string]string, bucket string) (s3Settings, error) {
 	}
 	if c.copyThresh, err = sizeSetting(get, sufCopyThreshold, defaultCopyThreshold); err != nil {
 		return c, err
+	}
+	c.activeBlocks = defaultActive
+	if k, v := get(sufActiveBlocks); v != "" {
+		if c.activeBlocks, err = strconv.Atoi(v); err != nil || c.activeBlocks <= 0 {
+			return c, fmt.Errorf("storage: %s=%q: want a positive number of parts", k, v)
+		}
 	}
 	_, c.bufferDir = get(sufBufferDir)
 

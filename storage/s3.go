@@ -10,9 +10,10 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -473,17 +474,22 @@ func (b *s3Bucket) upload(ctx context.Context, l location, r io.ReaderAt, size i
 		b.abortUpload(ctx, l.name, created.UploadId)
 		return b.wrap("upload", l, cause)
 	}
-	var parts []types.CompletedPart
-	for off, num := int64(0), int32(1); off < size; off, num = off+partSize, num+1 {
+	nparts := int((size + partSize - 1) / partSize)
+	parts, err := eachPart(ctx, nparts, b.cfg.activeBlocks, func(ctx context.Context, i int) (types.CompletedPart, error) {
+		off := int64(i) * partSize
 		n := min(partSize, size-off)
+		num := aws.Int32(int32(i + 1))
 		out, err := b.client.UploadPart(ctx, &s3.UploadPartInput{
 			Bucket: aws.String(b.bucket), Key: aws.String(l.name), UploadId: created.UploadId,
-			PartNumber: aws.Int32(num), Body: io.NewSectionReader(r, off, n), ContentLength: aws.Int64(n),
+			PartNumber: num, Body: io.NewSectionReader(r, off, n), ContentLength: aws.Int64(n),
 		})
 		if err != nil {
-			return abort(err)
+			return types.CompletedPart{}, fmt.Errorf("part %d: %w", i+1, err)
 		}
-		parts = append(parts, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(num)})
+		return types.CompletedPart{ETag: out.ETag, PartNumber: num}, nil
+	})
+	if err != nil {
+		return abort(err)
 	}
 	_, err = b.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
 		Bucket: aws.String(b.bucket), Key: aws.String(l.name), UploadId: created.UploadId,
@@ -493,6 +499,33 @@ func (b *s3Bucket) upload(ctx context.Context, l location, r io.ReaderAt, size i
 		return abort(err)
 	}
 	return nil
+}
+
+// eachPart runs part(ctx, i) for the parts i in [0, n) of a multipart upload, up to par at a time,
+// and returns their completions in part order. The first error cancels the parts still running and
+// is returned; so is a cancellation of ctx, even one that comes after the last part was handed out.
+func eachPart(ctx context.Context, n, par int, part func(ctx context.Context, i int) (types.CompletedPart, error)) ([]types.CompletedPart, error) {
+	parts := make([]types.CompletedPart, n)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(par, 1))
+	for i := range n {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			p, err := part(gctx, i)
+			parts[i] = p
+			return err
+		})
+	}
+	err := g.Wait()
+	if cerr := ctx.Err(); cerr != nil {
+		if err == nil || errors.Is(err, cerr) {
+			return nil, cerr
+		}
+		return nil, fmt.Errorf("%w (%w)", cerr, err)
+	}
+	return parts, err
 }
 
 // deleteKeys deletes keys in batches of 1000; missing keys are fine.
@@ -637,8 +670,8 @@ func (b *s3Bucket) abortUpload(ctx context.Context, key string, uploadID *string
 // source ETag (a source replaced mid-copy fails the copy instead of mixing
 // versions; the response ETag is checked too, for servers that ignore
 // If-Match), buffered in a temporary file under fs.s3a.buffer.dir, then
-// UploadPart of that file. Buffering (one part per worker, so at most
-// copyParallelism parts on disk) rather than piping the GET body into
+// UploadPart of that file. Buffering (a file per part in flight, so at
+// most copyParallelism parts on disk) rather than piping the GET body into
 // UploadPart keeps the body seekable: the SDK must hash the payload to
 // sign it on plain-HTTP endpoints and must rewind it to retry a part.
 func (b *s3Bucket) multipartCopy(ctx context.Context, src, dst location, head *s3.HeadObjectOutput) error {
@@ -666,61 +699,20 @@ func (b *s3Bucket) multipartCopy(ctx context.Context, src, dst location, head *s
 		return cause
 	}
 
-	pctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	parts := make([]types.CompletedPart, nparts)
-	var (
-		mu       sync.Mutex
-		firstErr error
-		next     atomic.Int64
-		wg       sync.WaitGroup
-	)
-	setErr := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
+	parts, err := eachPart(ctx, nparts, copyParallelism, func(ctx context.Context, i int) (types.CompletedPart, error) {
+		buf, err := os.CreateTemp(b.cfg.bufferDir, "waggle-s3-copy-*")
+		if err != nil {
+			return types.CompletedPart{}, fmt.Errorf("buffer file: %w", err)
 		}
-		mu.Unlock()
-		cancel() // stop the other workers
-	}
-	for range min(copyParallelism, nparts) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf, err := os.CreateTemp(b.cfg.bufferDir, "waggle-s3-copy-*")
-			if err != nil {
-				setErr(fmt.Errorf("buffer file: %w", err))
-				return
-			}
-			defer func() {
-				buf.Close()
-				os.Remove(buf.Name())
-			}()
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(nparts) || pctx.Err() != nil {
-					return
-				}
-				off := i * partSize
-				n := min(partSize, size-off)
-				part, err := b.copyPart(pctx, buf, src, dst, created.UploadId, etag, int32(i+1), off, n)
-				if err != nil {
-					setErr(err)
-					return
-				}
-				parts[i] = part
-			}
+		defer func() {
+			buf.Close()
+			os.Remove(buf.Name())
 		}()
-	}
-	wg.Wait()
-	if firstErr == nil {
-		firstErr = ctx.Err() // cancelled after the last part was handed out
-	}
-	if firstErr != nil {
-		if err := ctx.Err(); err != nil && !errors.Is(firstErr, err) {
-			firstErr = fmt.Errorf("%w (%w)", err, firstErr)
-		}
-		return abort(firstErr)
+		off := int64(i) * partSize
+		return b.copyPart(ctx, buf, src, dst, created.UploadId, etag, int32(i+1), off, min(partSize, size-off))
+	})
+	if err != nil {
+		return abort(err)
 	}
 	_, err = b.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
 		Bucket: aws.String(b.bucket), Key: aws.String(dst.name), UploadId: created.UploadId,
@@ -733,7 +725,7 @@ func (b *s3Bucket) multipartCopy(ctx context.Context, src, dst location, head *s
 }
 
 // copyPart copies bytes [off, off+n) of src into part num of the upload,
-// through buf.
+// through buf (an empty file).
 func (b *s3Bucket) copyPart(ctx context.Context, buf *os.File, src, dst location, uploadID *string,
 	etag string, num int32, off, n int64) (types.CompletedPart, error) {
 	get := &s3.GetObjectInput{
@@ -750,12 +742,6 @@ func (b *s3Bucket) copyPart(ctx context.Context, buf *os.File, src, dst location
 	defer out.Body.Close()
 	if got := aws.ToString(out.ETag); etag != "" && got != "" && got != etag {
 		return types.CompletedPart{}, fmt.Errorf("part %d: source changed during the copy (ETag %s, was %s)", num, got, etag)
-	}
-	if _, err := buf.Seek(0, io.SeekStart); err != nil {
-		return types.CompletedPart{}, fmt.Errorf("buffer file: %w", err)
-	}
-	if err := buf.Truncate(0); err != nil {
-		return types.CompletedPart{}, fmt.Errorf("buffer file: %w", err)
 	}
 	if _, err := io.CopyN(buf, out.Body, n); err != nil {
 		if errors.Is(err, io.EOF) {

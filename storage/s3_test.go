@@ -3,9 +3,13 @@ package storage
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestListPaginates: listings larger than a page are fetched page by page
@@ -128,6 +132,85 @@ func TestMultipartUpload(t *testing.T) {
 	if n := f.count("?uploads"); n != 1 {
 		t.Fatalf("%d multipart uploads started, want 1 (small file must use PutObject)", n)
 	}
+}
+
+// TestMultipartUploadParallel: fs.s3a.fast.upload.active.blocks parts of one upload are in flight at
+// once (no more), and the object is assembled in part order whatever order the parts finish in.
+func TestMultipartUploadParallel(t *testing.T) {
+	body := strings.Repeat("abcdefghijklmnopqrstuvwxyz0123456789", 16<<20/36) // about 16 MiB: 4 parts
+	for _, active := range []int{1, 3} {
+		t.Run(fmt.Sprintf("active=%d", active), func(t *testing.T) {
+			f := newFakeS3(t, "bkt")
+			st := newStorage(t, f.conf("fs.s3a.multipart.threshold", "1K", "fs.s3a.multipart.size", "5M",
+				"fs.s3a.fast.upload.active.blocks", fmt.Sprint(active)))
+			var mu sync.Mutex
+			inFlight, most := 0, 0
+			f.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodPut || !r.URL.Query().Has("partNumber") {
+					return false
+				}
+				mu.Lock()
+				inFlight++
+				most = max(most, inFlight)
+				mu.Unlock()
+				// Later parts finish first: part 1 waits longest.
+				n, _ := strconv.Atoi(r.URL.Query().Get("partNumber"))
+				time.Sleep(time.Duration(5-n) * 40 * time.Millisecond)
+				mu.Lock()
+				inFlight--
+				mu.Unlock()
+				return false
+			})
+			writeFile(t, st, "s3://bkt/big", body)
+			f.setIntercept(nil)
+			if got := readFile(t, st, "s3://bkt/big"); got != body {
+				t.Fatalf("read %d bytes, differ from the %d written", len(got), len(body))
+			}
+			if most != active {
+				t.Errorf("at most %d parts in flight, want %d", most, active)
+			}
+		})
+	}
+	if _, err := New(map[string]string{"fs.s3a.fast.upload.active.blocks": "0"}); err == nil ||
+		!strings.Contains(err.Error(), "fs.s3a.fast.upload.active.blocks") {
+		t.Errorf("active.blocks=0: error %v, want one naming the key", err)
+	}
+}
+
+// TestMultipartUploadPartFails: a part that keeps failing fails the write with an error naming the
+// path and the part; the upload is aborted and no object appears.
+func TestMultipartUploadPartFails(t *testing.T) {
+	f := newFakeS3(t, "bkt")
+	st := newStorage(t, f.conf("fs.s3a.multipart.threshold", "1K", "fs.s3a.multipart.size", "5M"))
+	f.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodPut || r.URL.Query().Get("partNumber") != "2" {
+			return false
+		}
+		s3Error(w, r, http.StatusInternalServerError, "InternalError")
+		return true
+	})
+	w, err := st.Create(context.Background(), "s3://bkt/big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(strings.Repeat("x", 12<<20)))
+	err = w.Close()
+	if err == nil {
+		t.Fatal("upload with a failing part succeeded")
+	}
+	for _, want := range []string{"s3://bkt/big", "part 2", "InternalError"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	f.setIntercept(nil)
+	if f.has("bkt", "big") {
+		t.Fatal("object exists after a failed upload")
+	}
+	if f.count("DELETE /bkt/big?uploadId=") != 1 {
+		t.Error("multipart upload not aborted")
+	}
+	assertNoOpenUploads(t, st)
 }
 
 // TestAbortUploadsNothing: an aborted S3 writer uploads nothing.

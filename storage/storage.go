@@ -49,6 +49,7 @@ var _ FS = (*Storage)(nil)
 //	fs.s3a.multipart.threshold         upload size above which multipart is used (default 128M)
 //	fs.s3a.multipart.size              multipart part size (default 64M; raised to S3's 5M minimum)
 //	fs.s3a.copy.multipart.threshold    server-side copies above this are multipart (default 5G)
+//	fs.s3a.fast.upload.active.blocks   parts of one multipart upload sent at once (default 4)
 //	fs.s3a.buffer.dir                  where S3 writes are buffered (default os.TempDir())
 //	fs.s3a.aws.profile                 named profile of the shared AWS config/credentials files
 //	fs.s3a.assumed.role.arn            assume this role with STS (signed with the credentials above)
