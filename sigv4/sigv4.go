@@ -65,6 +65,13 @@ func NewVerifier(creds []Credential, opts Options) *Verifier {
 	return &Verifier{creds: m, opts: opts}
 }
 
+// Lookup returns the credential of an access key id, for signing in with the same keys elsewhere (the
+// web UI's sign-in page).
+func (v *Verifier) Lookup(accessKeyID string) (Credential, bool) {
+	c, ok := v.creds[accessKeyID]
+	return c, ok
+}
+
 // Error is a rejected request, with AWS's error code (sent as
 // x-amzn-ErrorType), message and HTTP status.
 type Error struct {

@@ -310,3 +310,36 @@ func TestBrowserCancelRunningJob(t *testing.T) {
 		t.Error("a cancelled job still offers cancellation")
 	}
 }
+
+// TestBrowserSignIn: with sign-in required, a browser opening a catalog page lands on the sign-in form,
+// is refused with a wrong secret, gets in with the right one (back on the page it asked for) and signs out.
+func TestBrowserSignIn(t *testing.T) {
+	ctx := browser(t)
+	_, base := signInEnv(t, nil)
+	do(t, ctx, "open a page anonymously",
+		chromedp.Navigate(base+"/catalog"),
+		chromedp.WaitVisible(chromedp.CSS("#access_key")),
+		chromedp.SendKeys(chromedp.CSS("#access_key"), "AKIDUI"),
+		chromedp.SendKeys(chromedp.CSS("#secret_key"), "not-it"),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("#signin-error")),
+	)
+	screenshot(t, ctx, "signin-refused-1280x800", 1280, 800)
+	if v := get(t, ctx, "access key kept", chromedp.Value(chromedp.CSS("#access_key"))); v != "AKIDUI" {
+		t.Errorf("access key field %q after a refusal", v)
+	}
+	do(t, ctx, "sign in",
+		chromedp.SendKeys(chromedp.CSS("#secret_key"), "ui-secret"),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS(".signout button")),
+	)
+	if u := get(t, ctx, "location", chromedp.Location()); !strings.HasSuffix(u, "/catalog") {
+		t.Errorf("after signing in the browser is at %s, want the catalog page it asked for", u)
+	}
+	do(t, ctx, "sign out",
+		chromedp.Click(chromedp.CSS(".signout button")),
+		chromedp.WaitVisible(chromedp.CSS("#access_key")),
+		chromedp.Navigate(base+"/jobs"),
+		chromedp.WaitVisible(chromedp.CSS("#access_key")),
+	)
+}

@@ -11,8 +11,9 @@ import (
 )
 
 // parseTemplates parses each page together with the layout.
-func parseTemplates() (map[string]*template.Template, error) {
+func parseTemplates(signIn bool) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
+		"signin":   func() bool { return signIn },
 		"ts":       timeHTML,
 		"dur":      formatDuration,
 		"durms":    func(ms int64) string { return formatDuration(time.Duration(ms) * time.Millisecond) },

@@ -557,6 +557,7 @@ func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, jobURL(vc, id))
 		return
 	}
-	s.log.Info("job run cancelled from the web UI", "job", id, "virtual_cluster", vc)
+	who, _ := s.session(r) // "" when the pages are open
+	s.log.Info("job run cancelled from the web UI", "job", id, "virtual_cluster", vc, "by", who)
 	http.Redirect(w, r, jobURL(vc, id)+"?cancelled=1", http.StatusSeeOther)
 }

@@ -2,7 +2,8 @@
 // job API: the jobs list, one page per job run (configuration with secrets masked, attempts, a server-drawn
 // SVG timeline and a table of the script's statements with status, duration, rows, bytes and error, a live
 // log tail, cancellation), a catalog browser (databases, tables, columns, partitions, storage, DDL), and
-// Prometheus /metrics, /healthz and /readyz.
+// Prometheus /metrics, /healthz and /readyz. With Options.Users the pages need signing in with an API key
+// (signin.go); the observability endpoints and the static assets stay open.
 //
 // Pages are html/template with embedded assets and a little vanilla JS (live updates over server-sent
 // events, local times); everything static works without JS. It reads the job service and the catalog
@@ -48,6 +49,10 @@ type Options struct {
 	PollInterval time.Duration
 	// Now returns the current time (tests); default time.Now.
 	Now func() time.Time
+	// Users, when set, requires signing in (see signin.go): it returns the secret access key and the
+	// identity of an access key id, false for an unknown one. nil: the pages are open (a server without
+	// API credentials, --insecure-no-auth on loopback).
+	Users func(accessKeyID string) (secret, identity string, ok bool)
 }
 
 // Server serves the UI and the observability endpoints.
@@ -82,7 +87,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(ServiceCounter(opts.Jobs), opts.Logger)
 	}
-	pages, err := parseTemplates()
+	pages, err := parseTemplates(opts.Users != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -100,17 +105,21 @@ func (s *Server) Metrics() *Metrics { return s.metrics }
 // Register mounts the UI and the observability endpoints on mux. The UI takes the exact root "/" and the
 // /jobs/, /catalog/ and /ui/ trees, so a catch-all "/" (the job API's) can live on the same mux.
 func (s *Server) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", s.jobsList)
-	mux.HandleFunc("GET /jobs", s.jobsList)
-	mux.HandleFunc("GET /jobs/{vc}/{id}", s.jobPage)
-	mux.HandleFunc("GET /jobs/{vc}/{id}/live", s.jobLive)
-	mux.HandleFunc("GET /jobs/{vc}/{id}/events", s.jobEvents)
-	mux.HandleFunc("GET /jobs/{vc}/{id}/logs/{stream}", s.jobLog)
-	mux.HandleFunc("GET /jobs/{vc}/{id}/cancel", s.cancelConfirm)
-	mux.Handle("POST /jobs/{vc}/{id}/cancel", s.csrf.Handler(http.HandlerFunc(s.cancelJob)))
-	mux.HandleFunc("GET /catalog", s.catalogHome)
-	mux.HandleFunc("GET /catalog/{db}", s.databasePage)
-	mux.HandleFunc("GET /catalog/{db}/{table}", s.tablePage)
+	page := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.signedIn(h)) }
+	page("GET /{$}", s.jobsList)
+	page("GET /jobs", s.jobsList)
+	page("GET /jobs/{vc}/{id}", s.jobPage)
+	page("GET /jobs/{vc}/{id}/live", s.jobLive)
+	page("GET /jobs/{vc}/{id}/events", s.jobEvents)
+	page("GET /jobs/{vc}/{id}/logs/{stream}", s.jobLog)
+	page("GET /jobs/{vc}/{id}/cancel", s.cancelConfirm)
+	mux.Handle("POST /jobs/{vc}/{id}/cancel", s.csrf.Handler(s.signedIn(http.HandlerFunc(s.cancelJob))))
+	page("GET /catalog", s.catalogHome)
+	page("GET /catalog/{db}", s.databasePage)
+	page("GET /catalog/{db}/{table}", s.tablePage)
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.Handle("POST /login", s.csrf.Handler(http.HandlerFunc(s.login)))
+	mux.Handle("POST /logout", s.csrf.Handler(http.HandlerFunc(s.logout)))
 	mux.Handle("GET /ui/", http.StripPrefix("/ui/", http.FileServerFS(s.static)))
 	mux.Handle("GET /metrics", s.metrics.Handler())
 	mux.HandleFunc("GET /healthz", s.healthz)

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,6 +91,35 @@ func TestServerSigV4AndMetastore(t *testing.T) {
 	}
 	if out, err := cli("AKIDUNKNOWN", "x", "emr-containers", "list-virtual-clusters"); err == nil || !strings.Contains(out, "UnrecognizedClientException") {
 		t.Fatalf("unknown key: %v\n%s", err, out)
+	}
+	// The web UI asks for the same keys: anonymous pages redirect to the sign-in page, the API's key
+	// signs in, and the session opens the jobs list.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(endpoint + "/jobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Fatalf("anonymous UI page: %s Location %q, want a redirect to /login", resp.Status, resp.Header.Get("Location"))
+	}
+	resp, err = noFollow.PostForm(endpoint+"/login", url.Values{"access_key": {"AKIDWAGGLEGOOD"}, "secret_key": {"good-secret"}, "next": {"/jobs"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || len(resp.Cookies()) != 1 {
+		t.Fatalf("sign in with the API key: %s, cookies %v", resp.Status, resp.Cookies())
+	}
+	req, _ := http.NewRequest("GET", endpoint+"/jobs", nil)
+	req.AddCookie(resp.Cookies()[0])
+	resp, err = noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("UI page with a session: %s", resp.Status)
 	}
 	// The HMS service of the same process answers Thrift clients.
 	cat, err := hms.Dial(context.Background(), uri, hms.ClientOptions{})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -98,6 +99,7 @@ func runServer(ctx context.Context, f *serverFlags) error {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	var auth api.Authenticator
+	var users func(string) (string, string, bool) // the web UI's sign-in: the API's keys
 	if f.insecure {
 		ip := net.ParseIP(bind)
 		if bind != "localhost" && (ip == nil || !ip.IsLoopback()) {
@@ -121,7 +123,12 @@ func runServer(ctx context.Context, f *serverFlags) error {
 		if len(creds) == 0 {
 			return &exitError{code: 2, err: errors.New("no API credentials: give --users FILE or WAGGLE_API_ACCESS_KEY_ID/WAGGLE_API_SECRET_ACCESS_KEY (requests are verified with AWS SigV4), or --insecure-no-auth on loopback for development")}
 		}
-		auth = sigv4.NewVerifier(creds, sigv4.Options{Region: f.region})
+		v := sigv4.NewVerifier(creds, sigv4.Options{Region: f.region})
+		auth = v
+		users = func(key string) (string, string, bool) {
+			c, ok := v.Lookup(key)
+			return c.SecretAccessKey, cmp.Or(c.Identity, c.AccessKeyID), ok
+		}
 	}
 	dataDir := f.dataDir
 	if dataDir == "" {
@@ -194,7 +201,7 @@ func runServer(ctx context.Context, f *serverFlags) error {
 		return &exitError{code: 1, err: err}
 	}
 	defer store.Close()
-	ui, err := web.New(web.Options{Jobs: svc, Catalog: store, Logger: log, Metrics: metrics})
+	ui, err := web.New(web.Options{Jobs: svc, Catalog: store, Logger: log, Metrics: metrics, Users: users})
 	if err != nil {
 		svc.Close(context.Background())
 		return &exitError{code: 1, err: err}
