@@ -17,7 +17,9 @@ func awsCLI(t *testing.T, f *faultS3, args ...string) string {
 			t.Skip("AWS CLI not installed")
 		}
 	}
-	cmd := exec.Command(bin, append([]string{"--endpoint-url", f.URL, "--region", "us-east-1"}, args...)...)
+	// --cli-read-timeout: now and then one of the CLI's concurrent small PUTs to gofakes3 gets no answer,
+	// and the CLI's default 60 s read timeout made the test take a minute before its retry succeeded.
+	cmd := exec.Command(bin, append([]string{"--endpoint-url", f.URL, "--region", "us-east-1", "--cli-read-timeout", "10"}, args...)...)
 	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDCLI", "AWS_SECRET_ACCESS_KEY=cli-secret",
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
 	out, err := cmd.CombinedOutput()
