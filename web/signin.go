@@ -106,8 +106,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	next := localPath(r.PostFormValue("next"))
 	secret, identity, ok := s.opts.Users(key)
 	if !ok || !hmac.Equal([]byte(secret), []byte(r.PostFormValue("secret_key"))) {
-		// One message for an unknown key and a wrong secret: the page does not tell which keys exist.
-		s.log.Warn("web: sign-in refused", "access_key", key, "remote", r.RemoteAddr)
+		// One message for an unknown key and a wrong secret: the page does not tell which keys exist. The
+		// log names a known key only (what was typed may be a secret pasted into the wrong field).
+		if ok {
+			s.log.Warn("web: sign-in refused: wrong secret", "access_key", key, "remote", r.RemoteAddr)
+		} else {
+			s.log.Warn("web: sign-in refused: unknown access key", "remote", r.RemoteAddr)
+		}
 		s.render(w, r, http.StatusUnauthorized, "login", signinPage{Title: "Sign in", Nav: "login", Next: next, AccessKey: key,
 			Error: "The access key id or the secret access key is wrong."})
 		return
