@@ -479,3 +479,37 @@ func TestS3PerJobCredentialsThroughSharedCache(t *testing.T) {
 		t.Fatalf("job B read %q, %v", bOut, bErr)
 	}
 }
+
+// TestS3FetchProgress: a fetch still moving bytes after the progress interval says so on stderr (files
+// done, bytes received, rate); a quick one, and any fetch of a silent (-S) session, print nothing.
+func TestS3FetchProgress(t *testing.T) {
+	f := newFaultS3(t, "wh")
+	dir := t.TempDir()
+	h := newS3Harness(t, f, dir, "wh", "waggle.s3.fetch.parallelism=1")
+	var src strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&src, "INSERT INTO t VALUES (%d, '%s');\n", i, strings.Repeat("x", 1000))
+	}
+	h.run("CREATE TABLE t (id INT, s STRING);\n" + src.String())
+	f.inject("GET /wh/warehouse/t/", "delay", -1) // 20 ms per request: 12 files one at a time take > 240 ms
+	h.sess.opts.Silent = false
+	h.sess.progressEvery = 50 * time.Millisecond
+	if out := h.run("SELECT count(*) FROM t;"); out != "12\n" {
+		t.Fatalf("got %q", out)
+	}
+	stderr := h.err.String()
+	if !regexp.MustCompile(`Fetching s3a://wh/warehouse/t: \d+ of 12 files, \d+\.\d MiB received \(\d+\.\d MiB/s\)`).MatchString(stderr) {
+		t.Fatalf("no progress line on stderr:\n%s", stderr)
+	}
+	// Cached now: nothing to fetch, nothing to report.
+	if h.run("SELECT count(*) FROM t;"); strings.Contains(h.err.String(), "Fetching") {
+		t.Errorf("a cached read reported a fetch:\n%s", h.err.String())
+	}
+	h.sess.opts.Silent = true
+	h.sess.Close()
+	h2 := newS3Harness(t, f, dir, "wh", "waggle.s3.fetch.parallelism=1", storage.KeyCacheDir+"="+t.TempDir()) // an empty cache
+	h2.sess.progressEvery = 50 * time.Millisecond
+	if out := h2.run("SELECT count(*) FROM t;"); out != "12\n" || strings.Contains(h2.err.String(), "Fetching") {
+		t.Errorf("a silent session: %q, stderr:\n%s", out, h2.err.String())
+	}
+}

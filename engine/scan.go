@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -122,19 +124,58 @@ func (s *Session) dataFiles(ctx context.Context, dir string, spec tableformat.Sp
 			return out, whole, err
 		}
 	}
+	var done atomic.Int64
+	stop := s.fetchProgress(dir, len(listed), &done)
 	for i := range listed {
 		g.Go(func() error {
 			local, err := s.st.LocalizeListed(gctx, listed[i], s.cacheLinks(), s.partialDir(), plan)
 			files[i] = local
+			done.Add(1)
 			return err
 		})
 	}
 	err = g.Wait()
+	stop()
 	s.noteFetched(listed, files)
 	if err != nil {
 		return nil, err
 	}
 	return files, nil
+}
+
+// fetchProgress reports on stderr, every s.progressEvery (3 s), how the fetch of the n files of dir goes
+// (files done, bytes received from object stores, rate), until the returned stop is called. Fetches
+// that end sooner, move no bytes (local files, cached objects) or run silently (-S) print nothing.
+func (s *Session) fetchProgress(dir string, n int, done *atomic.Int64) (stop func()) {
+	if s.opts.Silent {
+		return func() {}
+	}
+	tr := s.st.Traffic()
+	start, startBytes := time.Now(), tr.Received()
+	quit, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(s.progressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				got := tr.Received() - startBytes
+				if got == 0 {
+					continue
+				}
+				secs := time.Since(start).Seconds()
+				fmt.Fprintf(s.stderr, "Fetching %s: %d of %d files, %.1f MiB received (%.1f MiB/s)\n",
+					dir, done.Load(), n, float64(got)/(1<<20), float64(got)/(1<<20)/secs)
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-finished
+	}
 }
 
 // scanSQL builds the DuckDB query reading table t: its data columns followed by its partition columns.

@@ -93,11 +93,13 @@ type Session struct {
 	tempFuncs map[string]*functions.Func
 	macros    map[string]*translate.Macro
 	tmp       string
-	ownTmp    bool
-	stdout    io.Writer
-	stderr    io.Writer
-	seq       int
-	system    map[string]string
+	// progressEvery is how often a slow object-store fetch reports on stderr (fetchProgress).
+	progressEvery time.Duration
+	ownTmp        bool
+	stdout        io.Writer
+	stderr        io.Writer
+	seq           int
+	system        map[string]string
 	// resources are ADD FILE/JAR/ARCHIVE paths by kind.
 	resources map[string][]string
 	// tempTables are the session's TEMPORARY tables (never in the catalog), by lower-case name.
@@ -132,6 +134,8 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 		resources:  map[string][]string{},
 		facts:      tableformat.NewFactCache(),
 		tempTables: map[string]*catalog.Table{},
+
+		progressEvery: 3 * time.Second,
 	}
 	for k, v := range opts.Conf {
 		s.conf[k] = v
