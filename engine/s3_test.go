@@ -31,6 +31,8 @@ type faultS3 struct {
 	mu       sync.Mutex
 	rules    []*faultRule
 	getBytes map[string]int64 // URL path → bytes served by GETs
+	getsNow  int              // object GETs being answered
+	getsMost int              // the most object GETs answered at once
 	allowed  map[string]string
 }
 
@@ -52,6 +54,17 @@ func newFaultS3(t testing.TB, buckets ...string) *faultS3 {
 	h := gofakes3.New(f.backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req := r.Method + " " + r.URL.RequestURI()
+		if r.Method == http.MethodGet && !r.URL.Query().Has("list-type") {
+			f.mu.Lock()
+			f.getsNow++
+			f.getsMost = max(f.getsMost, f.getsNow)
+			f.mu.Unlock()
+			defer func() {
+				f.mu.Lock()
+				f.getsNow--
+				f.mu.Unlock()
+			}()
+		}
 		f.mu.Lock()
 		var rule *faultRule
 		for _, fr := range f.rules {
@@ -511,5 +524,33 @@ func TestS3FetchProgress(t *testing.T) {
 	h2.sess.progressEvery = 50 * time.Millisecond
 	if out := h2.run("SELECT count(*) FROM t;"); out != "12\n" || strings.Contains(h2.err.String(), "Fetching") {
 		t.Errorf("a silent session: %q, stderr:\n%s", out, h2.err.String())
+	}
+}
+
+// TestS3PartitionsFetchedTogether: the files of all the partitions a scan reads are fetched several at a
+// time, not partition after partition (one round trip per partition would dominate on an object store).
+func TestS3PartitionsFetchedTogether(t *testing.T) {
+	f := newFaultS3(t, "wh")
+	h := newS3Harness(t, f, t.TempDir(), "wh", "hive.exec.dynamic.partition.mode=nonstrict")
+	var src strings.Builder
+	for i := range 16 {
+		fmt.Fprintf(&src, "(%d, %d)", i, i)
+		if i < 15 {
+			src.WriteString(", ")
+		}
+	}
+	h.run("CREATE TABLE p (v INT) PARTITIONED BY (d INT);\nINSERT INTO p PARTITION (d) VALUES " + src.String() + ";")
+	f.inject("GET /wh/warehouse/p/", "delay", -1) // every object GET takes 20 ms
+	f.mu.Lock()
+	f.getsMost = 0
+	f.mu.Unlock()
+	if out := h.run("SELECT count(*), sum(v) FROM p;"); out != "16\t120\n" {
+		t.Fatalf("got %q", out)
+	}
+	f.mu.Lock()
+	most := f.getsMost
+	f.mu.Unlock()
+	if most < 4 {
+		t.Errorf("at most %d object GETs at once over 16 one-file partitions, want several", most)
 	}
 }
