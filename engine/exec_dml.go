@@ -8,9 +8,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/waggle-dev/waggle/catalog"
 	"github.com/waggle-dev/waggle/config"
@@ -365,7 +369,17 @@ type writer struct {
 	addParts  []*catalog.Partition
 	added     bool // addParts were registered with the switch (catalog.PartitionCommitter)
 	committed bool
+	// uploads copies the staged files to their staging directories (stage) while the next ones are
+	// written, uploadParallelism at a time; commit and cleanup wait for them. mu guards the stagedDirs'
+	// files lists the uploads append to.
+	uploads   errgroup.Group
+	uploading bool
+	mu        sync.Mutex
 }
+
+// uploadParallelism is how many staged files of a statement are copied to their destination at once:
+// on an object store each is a round trip or more, which the next partition's write can overlap.
+const uploadParallelism = 8
 
 // Names of Waggle's directories inside a table or partition directory. All but versionPrefix are hidden
 // from readers (storage.IsHidden); versionPrefix directories are only read through a metastore location.
@@ -545,13 +559,22 @@ func (w *writer) stage(ctx context.Context, query string, d *stagedDir, sd *cata
 	}
 	w.bytes += fi.Size()
 	dst := d.staging + "/" + fileName
-	// On S3 the upload is a multipart upload above fs.s3a.multipart.threshold; the object appears
-	// only when it is complete.
-	if err := s.st.CopyFromLocal(ctx, local, dst); err != nil {
-		return x.wrap(nil, fmt.Errorf("stage %s: %w", dst, err))
+	if !w.uploading {
+		w.uploads.SetLimit(uploadParallelism)
+		w.uploading = true
 	}
-	os.Remove(local)
-	d.files = append(d.files, dst)
+	w.uploads.Go(func() error {
+		// On S3 the upload is a multipart upload above fs.s3a.multipart.threshold; the object appears
+		// only when it is complete.
+		if err := s.st.CopyFromLocal(ctx, local, dst); err != nil {
+			return x.wrap(nil, fmt.Errorf("stage %s: %w", dst, err))
+		}
+		os.Remove(local)
+		w.mu.Lock()
+		d.files = append(d.files, dst)
+		w.mu.Unlock()
+		return nil
+	})
 	return nil
 }
 
@@ -675,18 +698,19 @@ func (w *writer) stageDynamic(ctx context.Context, query string, static []string
 // Only then are old files deleted.
 func (w *writer) commit(ctx context.Context) error {
 	x, s := w.x, w.x.s
-	ctx = context.WithoutCancel(ctx) // a commit in progress is not interrupted half-way
-	var err error
-	for _, d := range w.targets {
-		if d.version {
-			err = s.st.MkdirAll(ctx, d.staging) // exists even when the query returned no rows
-		} else {
-			err = w.commitDir(ctx, d)
-		}
-		if err != nil {
-			break
-		}
+	if err := w.uploads.Wait(); err != nil {
+		return err
 	}
+	for _, d := range w.targets {
+		slices.Sort(d.files) // in the order they were written, whatever order their uploads finished in
+	}
+	ctx = context.WithoutCancel(ctx) // a commit in progress is not interrupted half-way
+	err := w.eachTarget(func(d *stagedDir) error {
+		if d.version {
+			return s.st.MkdirAll(ctx, d.staging) // exists even when the query returned no rows
+		}
+		return w.commitDir(ctx, d)
+	})
 	if err == nil {
 		err = w.switchVersions(ctx, true)
 	}
@@ -709,7 +733,7 @@ func (w *writer) commit(ctx context.Context) error {
 		return x.wrap(nil, fmt.Errorf("commit: %w", err))
 	}
 	w.committed = true
-	for _, d := range w.targets {
+	_ = w.eachTarget(func(d *stagedDir) error {
 		switch {
 		case d.version && d.dir == d.root:
 			// The old files lie directly in the data root, next to the new version directory.
@@ -723,8 +747,21 @@ func (w *writer) commit(ctx context.Context) error {
 		case d.trash != "":
 			_ = s.st.Delete(ctx, d.trash, true)
 		}
-	}
+		return nil
+	})
 	return nil
+}
+
+// eachTarget runs f for every target directory, uploadParallelism at a time (on an object store each
+// is several round trips), and returns the first error once all have run. f touches only its own
+// stagedDir.
+func (w *writer) eachTarget(f func(d *stagedDir) error) error {
+	var g errgroup.Group
+	g.SetLimit(uploadParallelism)
+	for _, d := range w.targets {
+		g.Go(func() error { return f(d) })
+	}
+	return g.Wait()
 }
 
 // switchVersions points the version targets at their new directories (forward) or, to undo, the switched
@@ -838,12 +875,14 @@ func (w *writer) rollbackDir(ctx context.Context, d *stagedDir) {
 // local scratch files (always, success or not).
 func (w *writer) cleanup(ctx context.Context) {
 	s := w.x.s
+	_ = w.uploads.Wait() // no upload may land in a staging directory after it is removed
 	ctx = context.WithoutCancel(ctx)
-	for _, d := range w.targets {
+	_ = w.eachTarget(func(d *stagedDir) error {
 		if !d.version || !w.committed && !d.keepNew {
 			_ = s.st.Delete(ctx, d.staging, true)
 		}
-	}
+		return nil
+	})
 	_ = os.RemoveAll(filepath.Join(s.tmp, "stage", w.id))
 }
 
