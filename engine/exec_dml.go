@@ -369,12 +369,22 @@ type writer struct {
 	addParts  []*catalog.Partition
 	added     bool // addParts were registered with the switch (catalog.PartitionCommitter)
 	committed bool
-	// uploads copies the staged files to their staging directories (stage) while the next ones are
-	// written, uploadParallelism at a time; commit and cleanup wait for them. mu guards the stagedDirs'
-	// files lists the uploads append to.
+	// uploads runs the statement's background work (w.background): copying the staged files to their
+	// staging directories (stage) while the next ones are written, and sweeping leftovers (target),
+	// uploadParallelism at a time; commit and cleanup wait for it. mu guards the stagedDirs' files lists
+	// the uploads append to.
 	uploads   errgroup.Group
 	uploading bool
 	mu        sync.Mutex
+}
+
+// background runs f in w.uploads.
+func (w *writer) background(f func() error) {
+	if !w.uploading {
+		w.uploads.SetLimit(uploadParallelism)
+		w.uploading = true
+	}
+	w.uploads.Go(f)
 }
 
 // uploadParallelism is how many staged files of a statement are copied to their destination at once:
@@ -424,7 +434,9 @@ func (w *writer) target(ctx context.Context, loc string, p *catalog.Partition, r
 	s := w.x.s
 	dir := strings.TrimSuffix(loc, "/")
 	d := &stagedDir{dir: dir, root: dataRoot(dir), part: p}
-	w.sweep(ctx, d)
+	// Removing old statements' leftovers needs a listing (a round trip on an object store) and touches
+	// only what is older than waggle.write.cleanup.age: it runs beside the statement.
+	w.background(func() error { w.sweep(ctx, d); return nil })
 	if w.overwrite && registered && w.atomicOverwrite() {
 		d.version = true
 		if d.dir == d.root && maxFiles <= 1 {
@@ -503,7 +515,8 @@ func (w *writer) sweep(ctx context.Context, d *stagedDir) {
 					continue // the current location
 				}
 				for _, prefix := range []string{stagingPrefix, trashPrefix, versionPrefix} {
-					if id, ok := strings.CutPrefix(e.Name, prefix); ok {
+					// Never this statement's own directories (the sweep runs beside its writes).
+					if id, ok := strings.CutPrefix(e.Name, prefix); ok && id != w.id {
 						if t, ok := idTime(id); ok && t.Before(cutoff) {
 							_ = st.Delete(ctx, e.Path, true)
 						}
@@ -559,11 +572,7 @@ func (w *writer) stage(ctx context.Context, query string, d *stagedDir, sd *cata
 	}
 	w.bytes += fi.Size()
 	dst := d.staging + "/" + fileName
-	if !w.uploading {
-		w.uploads.SetLimit(uploadParallelism)
-		w.uploading = true
-	}
-	w.uploads.Go(func() error {
+	w.background(func() error {
 		// On S3 the upload is a multipart upload above fs.s3a.multipart.threshold; the object appears
 		// only when it is complete.
 		if err := s.st.CopyFromLocal(ctx, local, dst); err != nil {
