@@ -463,69 +463,67 @@ func (b *s3Bucket) upload(ctx context.Context, l location, r io.ReaderAt, size i
 		}
 		return nil
 	}
-	partSize := multipartSize(b.cfg.partSize, size)
-	created, err := b.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
-		Bucket: aws.String(b.bucket), Key: aws.String(l.name),
+	in := &s3.CreateMultipartUploadInput{Bucket: aws.String(b.bucket), Key: aws.String(l.name)}
+	err := b.multipart(ctx, in, size, b.cfg.activeBlocks, func(ctx context.Context, uploadID *string, num int32, off, n int64) (types.CompletedPart, error) {
+		out, err := b.client.UploadPart(ctx, &s3.UploadPartInput{
+			Bucket: aws.String(b.bucket), Key: aws.String(l.name), UploadId: uploadID,
+			PartNumber: aws.Int32(num), Body: io.NewSectionReader(r, off, n), ContentLength: aws.Int64(n),
+		})
+		if err != nil {
+			return types.CompletedPart{}, fmt.Errorf("part %d: %w", num, err)
+		}
+		return types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(num)}, nil
 	})
 	if err != nil {
 		return b.wrap("upload", l, err)
 	}
-	abort := func(cause error) error {
-		b.abortUpload(ctx, l.name, created.UploadId)
-		return b.wrap("upload", l, cause)
-	}
-	nparts := int((size + partSize - 1) / partSize)
-	parts, err := eachPart(ctx, nparts, b.cfg.activeBlocks, func(ctx context.Context, i int) (types.CompletedPart, error) {
-		off := int64(i) * partSize
-		n := min(partSize, size-off)
-		num := aws.Int32(int32(i + 1))
-		out, err := b.client.UploadPart(ctx, &s3.UploadPartInput{
-			Bucket: aws.String(b.bucket), Key: aws.String(l.name), UploadId: created.UploadId,
-			PartNumber: num, Body: io.NewSectionReader(r, off, n), ContentLength: aws.Int64(n),
-		})
-		if err != nil {
-			return types.CompletedPart{}, fmt.Errorf("part %d: %w", i+1, err)
-		}
-		return types.CompletedPart{ETag: out.ETag, PartNumber: num}, nil
-	})
-	if err != nil {
-		return abort(err)
-	}
-	_, err = b.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
-		Bucket: aws.String(b.bucket), Key: aws.String(l.name), UploadId: created.UploadId,
-		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
-	})
-	if err != nil {
-		return abort(err)
-	}
 	return nil
 }
 
-// eachPart runs part(ctx, i) for the parts i in [0, n) of a multipart upload, up to par at a time,
-// and returns their completions in part order. The first error cancels the parts still running and
-// is returned; so is a cancellation of ctx, even one that comes after the last part was handed out.
-func eachPart(ctx context.Context, n, par int, part func(ctx context.Context, i int) (types.CompletedPart, error)) ([]types.CompletedPart, error) {
-	parts := make([]types.CompletedPart, n)
+// multipart writes an object of size bytes with the multipart upload in: part fills part num, bytes
+// [off, off+n) of the object, up to par parts at a time (parts of multipartSize bytes). The upload is
+// completed with the parts in order, or aborted on any error — the first error cancels the parts still
+// running — so the object is either complete or untouched. A cancellation of ctx fails it, even one
+// that comes after the last part was handed out.
+func (b *s3Bucket) multipart(ctx context.Context, in *s3.CreateMultipartUploadInput, size int64, par int,
+	part func(ctx context.Context, uploadID *string, num int32, off, n int64) (types.CompletedPart, error)) error {
+	partSize := multipartSize(b.cfg.partSize, size)
+	created, err := b.client.CreateMultipartUpload(ctx, in)
+	if err != nil {
+		return err
+	}
+	parts := make([]types.CompletedPart, (size+partSize-1)/partSize)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(par, 1))
-	for i := range n {
+	for i := range parts {
 		if gctx.Err() != nil {
 			break
 		}
 		g.Go(func() error {
-			p, err := part(gctx, i)
+			off := int64(i) * partSize
+			p, err := part(gctx, created.UploadId, int32(i+1), off, min(partSize, size-off))
 			parts[i] = p
 			return err
 		})
 	}
-	err := g.Wait()
+	err = g.Wait()
 	if cerr := ctx.Err(); cerr != nil {
 		if err == nil || errors.Is(err, cerr) {
-			return nil, cerr
+			err = cerr
+		} else {
+			err = fmt.Errorf("%w (%w)", cerr, err)
 		}
-		return nil, fmt.Errorf("%w (%w)", cerr, err)
 	}
-	return parts, err
+	if err == nil {
+		_, err = b.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
+			Bucket: in.Bucket, Key: in.Key, UploadId: created.UploadId,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
+		})
+	}
+	if err != nil {
+		b.abortUpload(ctx, aws.ToString(in.Key), created.UploadId)
+	}
+	return err
 }
 
 // deleteKeys deletes keys in batches of 1000; missing keys are fine.
@@ -676,8 +674,6 @@ func (b *s3Bucket) abortUpload(ctx context.Context, key string, uploadID *string
 // sign it on plain-HTTP endpoints and must rewind it to retry a part.
 func (b *s3Bucket) multipartCopy(ctx context.Context, src, dst location, head *s3.HeadObjectOutput) error {
 	size, etag := aws.ToInt64(head.ContentLength), aws.ToString(head.ETag)
-	partSize := multipartSize(b.cfg.partSize, size)
-	nparts := int((size + partSize - 1) / partSize)
 	in := &s3.CreateMultipartUploadInput{
 		Bucket: aws.String(b.bucket), Key: aws.String(dst.name),
 		ContentType: head.ContentType, ContentEncoding: head.ContentEncoding,
@@ -690,16 +686,7 @@ func (b *s3Bucket) multipartCopy(ctx context.Context, src, dst location, head *s
 			in.Expires = &t
 		}
 	}
-	created, err := b.client.CreateMultipartUpload(ctx, in)
-	if err != nil {
-		return err
-	}
-	abort := func(cause error) error {
-		b.abortUpload(ctx, dst.name, created.UploadId)
-		return cause
-	}
-
-	parts, err := eachPart(ctx, nparts, copyParallelism, func(ctx context.Context, i int) (types.CompletedPart, error) {
+	return b.multipart(ctx, in, size, copyParallelism, func(ctx context.Context, uploadID *string, num int32, off, n int64) (types.CompletedPart, error) {
 		buf, err := os.CreateTemp(b.cfg.bufferDir, "waggle-s3-copy-*")
 		if err != nil {
 			return types.CompletedPart{}, fmt.Errorf("buffer file: %w", err)
@@ -708,20 +695,8 @@ func (b *s3Bucket) multipartCopy(ctx context.Context, src, dst location, head *s
 			buf.Close()
 			os.Remove(buf.Name())
 		}()
-		off := int64(i) * partSize
-		return b.copyPart(ctx, buf, src, dst, created.UploadId, etag, int32(i+1), off, min(partSize, size-off))
+		return b.copyPart(ctx, buf, src, dst, uploadID, etag, num, off, n)
 	})
-	if err != nil {
-		return abort(err)
-	}
-	_, err = b.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
-		Bucket: aws.String(b.bucket), Key: aws.String(dst.name), UploadId: created.UploadId,
-		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
-	})
-	if err != nil {
-		return abort(err)
-	}
-	return nil
 }
 
 // copyPart copies bytes [off, off+n) of src into part num of the upload,
