@@ -369,27 +369,26 @@ type writer struct {
 	addParts  []*catalog.Partition
 	added     bool // addParts were registered with the switch (catalog.PartitionCommitter)
 	committed bool
-	// uploads runs the statement's background work (w.background): copying the staged files to their
-	// staging directories (stage) while the next ones are written, and sweeping leftovers (target),
-	// uploadParallelism at a time; commit and cleanup wait for it. mu guards the stagedDirs' files lists
-	// the uploads append to.
-	uploads   errgroup.Group
-	uploading bool
+	// bg runs the statement's background work (w.background): copying the staged files to their
+	// staging directories (stage) while the next ones are written, and sweeping leftovers (target);
+	// commit and cleanup wait for it. mu guards the stagedDirs' files lists the copies append to.
+	bg        errgroup.Group
+	bgLimited bool // bg's limit is set (before its first task)
 	mu        sync.Mutex
 }
 
-// background runs f in w.uploads.
+// background runs f in w.bg, ioParallelism tasks at a time.
 func (w *writer) background(f func() error) {
-	if !w.uploading {
-		w.uploads.SetLimit(uploadParallelism)
-		w.uploading = true
+	if !w.bgLimited {
+		w.bg.SetLimit(ioParallelism)
+		w.bgLimited = true
 	}
-	w.uploads.Go(f)
+	w.bg.Go(f)
 }
 
-// uploadParallelism is how many staged files of a statement are copied to their destination at once:
-// on an object store each is a round trip or more, which the next partition's write can overlap.
-const uploadParallelism = 8
+// ioParallelism is how many of a statement's file copies, or directory commits and cleanups, run at
+// once: on an object store each is a round trip or more.
+const ioParallelism = 8
 
 // Names of Waggle's directories inside a table or partition directory. All but versionPrefix are hidden
 // from readers (storage.IsHidden); versionPrefix directories are only read through a metastore location.
@@ -707,11 +706,11 @@ func (w *writer) stageDynamic(ctx context.Context, query string, static []string
 // Only then are old files deleted.
 func (w *writer) commit(ctx context.Context) error {
 	x, s := w.x, w.x.s
-	if err := w.uploads.Wait(); err != nil {
+	if err := w.bg.Wait(); err != nil {
 		return err
 	}
 	for _, d := range w.targets {
-		slices.Sort(d.files) // in the order they were written, whatever order their uploads finished in
+		slices.Sort(d.files) // in the order they were written, whatever order their copies finished in
 	}
 	ctx = context.WithoutCancel(ctx) // a commit in progress is not interrupted half-way
 	err := w.eachTarget(func(d *stagedDir) error {
@@ -761,12 +760,12 @@ func (w *writer) commit(ctx context.Context) error {
 	return nil
 }
 
-// eachTarget runs f for every target directory, uploadParallelism at a time (on an object store each
+// eachTarget runs f for every target directory, ioParallelism at a time (on an object store each
 // is several round trips), and returns the first error once all have run. f touches only its own
 // stagedDir.
 func (w *writer) eachTarget(f func(d *stagedDir) error) error {
 	var g errgroup.Group
-	g.SetLimit(uploadParallelism)
+	g.SetLimit(ioParallelism)
 	for _, d := range w.targets {
 		g.Go(func() error { return f(d) })
 	}
@@ -884,7 +883,7 @@ func (w *writer) rollbackDir(ctx context.Context, d *stagedDir) {
 // local scratch files (always, success or not).
 func (w *writer) cleanup(ctx context.Context) {
 	s := w.x.s
-	_ = w.uploads.Wait() // no upload may land in a staging directory after it is removed
+	_ = w.bg.Wait() // no copy may land in a staging directory after it is removed
 	ctx = context.WithoutCancel(ctx)
 	_ = w.eachTarget(func(d *stagedDir) error {
 		if !d.version || !w.committed && !d.keepNew {

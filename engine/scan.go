@@ -169,10 +169,10 @@ func (s *Session) dataFiles(ctx context.Context, label string, dirs []string, sp
 	return files, nil
 }
 
-// fetchProgress reports on stderr, every s.progressEvery (3 s), how the fetch of the n files of dir goes
-// (files done, bytes received from object stores, rate), until the returned stop is called. Fetches
-// that end sooner, move no bytes (local files, cached objects) or run silently (-S) print nothing.
-func (s *Session) fetchProgress(dir string, n int, done *atomic.Int64) (stop func()) {
+// fetchProgress reports on stderr, every s.progressEvery (3 s), how the fetch of the n files of the scan
+// label goes (files done, bytes received from object stores, rate), until the returned stop is called.
+// Fetches that end sooner, move no bytes (local files, cached objects) or run silently (-S) print nothing.
+func (s *Session) fetchProgress(label string, n int, done *atomic.Int64) (stop func()) {
 	if s.opts.Silent {
 		return func() {}
 	}
@@ -194,7 +194,7 @@ func (s *Session) fetchProgress(dir string, n int, done *atomic.Int64) (stop fun
 				}
 				secs := time.Since(start).Seconds()
 				fmt.Fprintf(s.stderr, "Fetching %s: %d of %d files, %.1f MiB received (%.1f MiB/s)\n",
-					dir, done.Load(), n, float64(got)/(1<<20), float64(got)/(1<<20)/secs)
+					label, done.Load(), n, float64(got)/(1<<20), float64(got)/(1<<20)/secs)
 			}
 		}
 	}()
