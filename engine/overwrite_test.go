@@ -143,6 +143,19 @@ SELECT 10, 'x' UNION ALL SELECT 20, 'y' UNION ALL SELECT 30, 'z' UNION ALL SELEC
 	}
 	check(t, oldData, "ds=x\nds=y\nds=z\n")
 	before := locations(t)
+	// wantOld fails unless a failed statement left everything as before: old data and locations, no new
+	// version directories, nothing in the unregistered partition.
+	wantOld := func(t *testing.T) {
+		t.Helper()
+		check(t, oldData, "ds=x\nds=y\nds=z\n")
+		if got := locations(t); !mapsEqual(got, before) {
+			t.Errorf("locations %v, want %v", got, before)
+		}
+		if dirs := versionDirs(t); len(dirs) != 0 {
+			t.Errorf("new version directories left: %v", dirs)
+		}
+		noFilesInW(t)
+	}
 
 	t.Run("the switch fails: no partition switched, old data everywhere", func(t *testing.T) {
 		cat.reset(1, false)
@@ -150,28 +163,14 @@ SELECT 10, 'x' UNION ALL SELECT 20, 'y' UNION ALL SELECT 30, 'z' UNION ALL SELEC
 			t.Fatalf("stderr = %q", msg)
 		}
 		wantCounts(t, 1)
-		check(t, oldData, "ds=x\nds=y\nds=z\n")
-		if got := locations(t); !mapsEqual(got, before) {
-			t.Errorf("locations %v, want %v", got, before)
-		}
-		if dirs := versionDirs(t); len(dirs) != 0 {
-			t.Errorf("new version directories left: %v", dirs)
-		}
-		noFilesInW(t)
+		wantOld(t)
 	})
 
 	t.Run("registering the new partition fails: the switch is undone in one call", func(t *testing.T) {
 		cat.reset(0, true)
 		h.fail(overwrite)
 		wantCounts(t, 2) // switch + undo
-		check(t, oldData, "ds=x\nds=y\nds=z\n")
-		if got := locations(t); !mapsEqual(got, before) {
-			t.Errorf("locations %v, want %v", got, before)
-		}
-		if dirs := versionDirs(t); len(dirs) != 0 {
-			t.Errorf("new version directories left: %v", dirs)
-		}
-		noFilesInW(t)
+		wantOld(t)
 	})
 
 	t.Run("the undo fails too: every switched partition keeps its complete new directory", func(t *testing.T) {
